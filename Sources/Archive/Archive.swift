@@ -1,0 +1,1 @@
+// Archive module. See README's architecture section.

@@ -1,0 +1,1 @@
+// DDL module. See README's architecture section.

@@ -1,0 +1,1 @@
+// Dump module. See README's architecture section.

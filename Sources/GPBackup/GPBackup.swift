@@ -1,0 +1,1 @@
+// GPBackup module. See README's architecture section.

@@ -1,0 +1,1 @@
+// Restore module. See README's architecture section.

@@ -1,0 +1,1 @@
+// TestSupport module. See README's architecture section.
