@@ -1,10 +1,24 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct PGFunnel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pgfunnel",
         abstract: "Single-archive dump, restore and gpbackup import for PostgreSQL and Greenplum.",
-        subcommands: []
+        subcommands: [RestoreCommand.self]
     )
+
+    /// Runs the command, turning failures into one "pgfunnel: error:" line and exit status 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            printError("pgfunnel: error: \(failure.message)")
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

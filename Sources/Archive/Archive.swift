@@ -1,1 +1,0 @@
-// Archive module. See README's architecture section.

@@ -1,0 +1,107 @@
+import CZstd
+
+/// zstd streaming decompression (pg_dump 16+ with -Z zstd).
+public struct ZstdDecompressor: StreamDecompressor {
+    private final class State {
+        let stream: OpaquePointer
+        let outSize = ZSTD_DStreamOutSize()
+        let out: UnsafeMutableRawPointer
+        /// Whether the last call ended exactly at a frame boundary.
+        var atFrameEnd = true
+        init?() {
+            guard let s = ZSTD_createDStream() else { return nil }
+            stream = s
+            out = UnsafeMutableRawPointer.allocate(byteCount: outSize, alignment: 16)
+        }
+        deinit {
+            ZSTD_freeDStream(stream)
+            out.deallocate()
+        }
+    }
+    private let state: State
+
+    public init() throws {
+        guard let s = State() else { throw CodecError(codec: "zstd", message: "could not create decompression stream") }
+        state = s
+        ZSTD_initDStream(state.stream)
+    }
+
+    public mutating func decompress(_ input: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard input.count > 0 else { return }
+        var inBuf = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        while inBuf.pos < inBuf.size {
+            var outBuf = ZSTD_outBuffer(dst: state.out, size: state.outSize, pos: 0)
+            let rc = ZSTD_decompressStream(state.stream, &outBuf, &inBuf)
+            if ZSTD_isError(rc) != 0 {
+                throw CodecError(codec: "zstd", message: String(cString: ZSTD_getErrorName(rc)))
+            }
+            state.atFrameEnd = rc == 0
+            if outBuf.pos > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: outBuf.pos)) }
+        }
+        // Flush output still held inside the decoder.
+        while true {
+            var empty = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
+            var outBuf = ZSTD_outBuffer(dst: state.out, size: state.outSize, pos: 0)
+            let rc = ZSTD_decompressStream(state.stream, &outBuf, &empty)
+            if ZSTD_isError(rc) != 0 {
+                throw CodecError(codec: "zstd", message: String(cString: ZSTD_getErrorName(rc)))
+            }
+            state.atFrameEnd = rc == 0
+            if outBuf.pos > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: outBuf.pos)) }
+            if outBuf.pos < outBuf.size { break }
+        }
+    }
+
+    public mutating func finish(output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard state.atFrameEnd else {
+            throw CodecError(codec: "zstd", message: "compressed stream ends in the middle of a frame")
+        }
+    }
+}
+
+/// zstd streaming compression.
+public struct ZstdCompressor: StreamCompressor {
+    private final class State {
+        let stream: OpaquePointer
+        let outSize = ZSTD_CStreamOutSize()
+        let out: UnsafeMutableRawPointer
+        init?() {
+            guard let s = ZSTD_createCStream() else { return nil }
+            stream = s
+            out = UnsafeMutableRawPointer.allocate(byteCount: outSize, alignment: 16)
+        }
+        deinit {
+            ZSTD_freeCStream(stream)
+            out.deallocate()
+        }
+    }
+    private let state: State
+
+    public init(level: Int, workers: Int = 0) throws {
+        guard let s = State() else { throw CodecError(codec: "zstd", message: "could not create compression stream") }
+        state = s
+        ZSTD_CCtx_setParameter(state.stream, ZSTD_c_compressionLevel, Int32(level))
+        if workers > 0 { ZSTD_CCtx_setParameter(state.stream, ZSTD_c_nbWorkers, Int32(workers)) }
+    }
+
+    public mutating func compress(_ input: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var inBuf = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        while inBuf.pos < inBuf.size {
+            var outBuf = ZSTD_outBuffer(dst: state.out, size: state.outSize, pos: 0)
+            let rc = ZSTD_compressStream2(state.stream, &outBuf, &inBuf, ZSTD_e_continue)
+            if ZSTD_isError(rc) != 0 { throw CodecError(codec: "zstd", message: String(cString: ZSTD_getErrorName(rc))) }
+            if outBuf.pos > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: outBuf.pos)) }
+        }
+    }
+
+    public mutating func finish(output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var inBuf = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
+        while true {
+            var outBuf = ZSTD_outBuffer(dst: state.out, size: state.outSize, pos: 0)
+            let rc = ZSTD_compressStream2(state.stream, &outBuf, &inBuf, ZSTD_e_end)
+            if ZSTD_isError(rc) != 0 { throw CodecError(codec: "zstd", message: String(cString: ZSTD_getErrorName(rc))) }
+            if outBuf.pos > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: outBuf.pos)) }
+            if rc == 0 { return }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Archive
+import Postgres
+
+/// What a finished restore reports.
+public struct RestoreSummary: Sendable {
+    public var entriesProcessed = 0
+    public var errorsIgnored = 0
+    public var dataBytes: Int64 = 0
+}
+
+/// Replays an archive into a target in pg_restore's order and with pg_restore's words: the
+/// engine behind `restore -f` (scripts) and `restore -d` (databases).
+///
+/// The structure follows pg_backup_archiver.c's RestoreArchive / restore_toc_entry /
+/// _printTocEntry so that differences in output can be traced to one place.
+public final class ArchiveRestorer {
+    let reader: ArchiveReader
+    var options: RestoreOptions
+    let release: PgRestoreRelease
+    let target: RestoreTarget
+    let diagnostics: RestoreDiagnostics
+    let keywords: KeywordTable
+
+    /// Entries in restore order (after -L) with what is wanted of each.
+    private(set) var ordered: [TocEntry] = []
+    private(set) var requirements: [Int: EntryRequirement] = [:]
+
+    // Session state the script has established, to avoid redundant SET commands.
+    var currentUser: String?
+    var currentSchema: String?
+    var currentTablespace: String?
+    var currentTableAccessMethod: String?
+
+    // Archive-wide settings from the ENCODING, STDSTRINGS and SEARCHPATH entries.
+    var encoding = "SQL_ASCII"
+    var standardConformingStrings = false
+    var searchPathCommand: String?
+
+    var restrictKey: String?
+    var summary = RestoreSummary()
+
+    public init(reader: ArchiveReader, options: RestoreOptions, release: PgRestoreRelease? = nil,
+                target: RestoreTarget, diagnostics: RestoreDiagnostics) throws {
+        try options.validate()
+        self.reader = reader
+        self.options = options
+        self.release = release ?? PgRestoreRelease.matching(reader.header)
+        self.target = target
+        self.diagnostics = diagnostics
+        self.keywords = KeywordTable.forMajor(self.release.major)
+        try readSpecialEntries()
+        try plan()
+    }
+
+    func fmtId(_ name: String) -> String { quoteIdentifier(name, keywords: keywords) }
+
+    func fmtQualifiedId(_ schema: String?, _ name: String) -> String {
+        quoteQualifiedName(schema, name, keywords: keywords)
+    }
+
+    /// processEncodingEntry / processStdStringsEntry / processSearchPathEntry.
+    private func readSpecialEntries() throws {
+        for e in reader.entries {
+            switch e.desc {
+            case "ENCODING":
+                let defn = e.definition ?? ""
+                let parts = defn.split(separator: "'", omittingEmptySubsequences: false)
+                guard parts.count >= 3 else {
+                    throw RestoreError.fatal("invalid ENCODING item: \(defn)")
+                }
+                encoding = String(parts[1])
+            case "STDSTRINGS":
+                let defn = e.definition ?? ""
+                guard let quote = defn.firstIndex(of: "'") else {
+                    throw RestoreError.fatal("invalid STDSTRINGS item: \(defn)")
+                }
+                let rest = defn[quote...]
+                if rest.hasPrefix("'on'") { standardConformingStrings = true }
+                else if rest.hasPrefix("'off'") { standardConformingStrings = false }
+                else { throw RestoreError.fatal("invalid STDSTRINGS item: \(defn)") }
+            case "SEARCHPATH":
+                searchPathCommand = e.definition
+            default:
+                break
+            }
+        }
+        (target as? ScriptTarget)?.standardConformingStrings = standardConformingStrings
+    }
+
+    /// Applies -L, computes what each entry contributes, and enforces --strict-names.
+    private func plan() throws {
+        var entries = reader.entries
+        var wanted: Set<Int>?
+        if let path = options.useListPath {
+            let list = try UseList.load(path: path, maxDumpId: reader.maxDumpId, knownIds: Set(entries.map(\.dumpId)))
+            for line in list.ignoredLines { diagnostics.warning("line ignored: \(line)") }
+            entries = list.reorder(entries)
+            wanted = Set(list.orderedIds)
+        }
+        var selector = EntrySelector(options: options, wantedByUseList: wanted)
+        requirements = selector.select(entries)
+        ordered = entries
+        if options.strictNames, let violation = selector.strictNamesViolation() { throw violation }
+    }
+
+    func reqs(_ e: TocEntry) -> EntryRequirement { requirements[e.dumpId] ?? [] }
+
+    /// Entries that `-l` lists (everything with schema or data wanted, or all with -v).
+    public var listedEntries: [(TocEntry, EntryRequirement)] { ordered.map { ($0, reqs($0)) } }
+
+    // MARK: - RestoreArchive
+
+    public func run() throws -> RestoreSummary {
+        if !options.dataOnly && !ordered.contains(where: { reqs($0).contains(.schema) }) {
+            options.dataOnly = true
+            diagnostics.info("implied data-only restore")
+        }
+        if !target.isDatabase { restrictKey = options.restrictKey ?? RestrictKey.generate() }
+
+        try target.sql("--\n-- PostgreSQL database dump\n--\n\n")
+        if let key = restrictKey { try target.sql("\\restrict \(key)\n\n") }
+        if let v = reader.header.serverVersion { try target.sql("-- Dumped from database version \(v)\n") }
+        if let v = reader.header.dumpVersion { try target.sql("-- Dumped by pg_dump version \(v)\n") }
+        try target.sql("\n")
+        if options.verbose { try printTimestamp("Started on", epoch: reader.header.created.epochSeconds) }
+
+        if options.singleTransaction { try target.sql("BEGIN;\n\n") }
+        try setFixedOutputState()
+
+        if options.clean { try emitDrops() }
+
+        var haveACL = false
+        var havePostACL = false
+        for e in ordered where !reqs(e).intersection([.schema, .data]).isEmpty {
+            switch RestorePass(e) {
+            case .main: try restoreEntry(e)
+            case .acl: haveACL = true
+            case .postACL: havePostACL = true
+            }
+        }
+        if haveACL {
+            for e in ordered where !reqs(e).intersection([.schema, .data]).isEmpty && RestorePass(e) == .acl {
+                try restoreEntry(e)
+            }
+        }
+        if havePostACL {
+            for e in ordered where !reqs(e).intersection([.schema, .data]).isEmpty && RestorePass(e) == .postACL {
+                try restoreEntry(e)
+            }
+        }
+        target.enterEntry(nil)
+
+        if options.singleTransaction { try target.sql("COMMIT;\n\n") }
+        if options.verbose { try printTimestamp("Completed on", epoch: Int(time(nil))) }
+        try target.sql("--\n-- PostgreSQL database dump complete\n--\n\n")
+        if let key = restrictKey { try target.sql("\\unrestrict \(key)\n\n") }
+        try target.finish()
+        return summary
+    }
+
+    private func printTimestamp(_ label: String, epoch: Int?) throws {
+        guard let epoch else { return }
+        var t = time_t(epoch)
+        var tmv = tm()
+        localtime_r(&t, &tmv)
+        var buf = [CChar](repeating: 0, count: 64)
+        if strftime(&buf, buf.count, "%Y-%m-%d %H:%M:%S %Z", &tmv) != 0 {
+            try target.sql("-- \(label) \(String(cString: buf))\n\n")
+        }
+    }
+
+    /// _doSetFixedOutputState: the settings every restore session starts with.
+    func setFixedOutputState() throws {
+        var s = "SET statement_timeout = 0;\n"
+        s += "SET lock_timeout = 0;\n"
+        s += "SET idle_in_transaction_session_timeout = 0;\n"
+        if release.setsTransactionTimeout { s += "SET transaction_timeout = 0;\n" }
+        s += "SET client_encoding = '\(encoding)';\n"
+        s += "SET standard_conforming_strings = \(standardConformingStrings ? "on" : "off");\n"
+        if let role = options.role { s += "SET ROLE \(fmtId(role));\n" }
+        if let sp = searchPathCommand { s += sp }
+        s += "SET check_function_bodies = false;\n"
+        s += "SET xmloption = content;\n"
+        s += "SET client_min_messages = warning;\n"
+        if !standardConformingStrings { s += "SET escape_string_warning = off;\n" }
+        s += options.enableRowSecurity ? "SET row_security = on;\n" : "SET row_security = off;\n"
+        s += "\n"
+        try target.sql(s)
+    }
+}

@@ -1,1 +1,0 @@
-// Restore module. See README's architecture section.
