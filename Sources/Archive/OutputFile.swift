@@ -24,7 +24,7 @@ public final class OutputFile {
             let tmp = (dir.isEmpty ? "." : dir) + "/.\(base).pgfunnel-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
             let opened = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             guard opened >= 0 else {
-                throw RestoreError.output(file: path, detail: String(cString: strerror(errno)))
+                throw ArchiveError.io(file: path, operation: "create output file", errno: errno, detail: String(cString: strerror(errno)))
             }
             self.path = path
             temporaryPath = tmp
@@ -59,6 +59,30 @@ public final class OutputFile {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Offset of the next byte written (buffered bytes included).
+    public var position: Int64 { bytesWritten + Int64(buffer.count) }
+
+    /// Whether earlier bytes can be rewritten (a regular file, not standard output or a pipe).
+    public var canPatch: Bool {
+        guard temporaryPath != nil else { return false }
+        var st = stat()
+        return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Rewrites bytes already written at `offset` (used to fill in data offsets in the TOC).
+    public func patch(at offset: Int64, _ bytes: [UInt8]) throws {
+        try flush()
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ArchiveError.io(file: displayName, operation: "rewrite at offset \(offset)", errno: errno, detail: String(cString: strerror(errno)))
+            }
+            done += n
+        }
+    }
+
     public func flush() throws {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try writeAll($0) }
@@ -71,7 +95,7 @@ public final class OutputFile {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw RestoreError.output(file: displayName, detail: String(cString: strerror(errno)))
+                throw ArchiveError.io(file: displayName, operation: "write", errno: errno, detail: String(cString: strerror(errno)))
             }
             offset += n
         }
@@ -83,14 +107,14 @@ public final class OutputFile {
         try flush()
         guard let path, let temporaryPath else { committed = true; return }
         if fsync(fd) != 0 {
-            throw RestoreError.output(file: path, detail: String(cString: strerror(errno)))
+            throw ArchiveError.io(file: path, operation: "fsync", errno: errno, detail: String(cString: strerror(errno)))
         }
         close(fd)
         fd = -1
         if rename(temporaryPath, path) != 0 {
-            let e = String(cString: strerror(errno))
+            let e = errno
             unlink(temporaryPath)
-            throw RestoreError.output(file: path, detail: e)
+            throw ArchiveError.io(file: path, operation: "rename into place", errno: e, detail: String(cString: strerror(e)))
         }
         committed = true
     }

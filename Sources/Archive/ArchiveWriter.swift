@@ -1,0 +1,180 @@
+/// Writes a custom-format archive: header, TOC, then each entry's data as one compressed stream
+/// cut into length-prefixed chunks. On a regular file the TOC is rewritten at the end with every
+/// data offset filled in (same size, so it fits in place); on a pipe the offsets stay "not set",
+/// which pg_restore handles by scanning, exactly as with pg_dump writing to stdout.
+///
+/// Data is streamed: a table never sits in memory, only one chunk of compressed output does.
+public final class ArchiveWriter {
+    public let header: ArchiveHeader
+    public private(set) var entries: [TocEntry]
+    private let output: OutputFile
+    private let level: Int?
+    private var tocOffset: Int64 = 0
+    private var indexByDumpId: [Int: Int] = [:]
+    private var openStream: DataStreamState?
+    /// Largest chunk written at once; pg_restore allocates a buffer per chunk length.
+    static let chunkSize = 128 * 1024
+
+    /// - Parameters:
+    ///   - level: compression level for gzip (1-9, nil = zlib default) or zstd/lz4.
+    public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil) throws {
+        self.output = output
+        self.header = header
+        self.level = level
+        self.entries = entries
+        for (i, e) in entries.enumerated() {
+            guard indexByDumpId[e.dumpId] == nil else {
+                throw ArchiveError.inconsistentToc(file: output.path ?? "standard output", detail: "dump ID \(e.dumpId) appears twice")
+            }
+            indexByDumpId[e.dumpId] = i
+            // Offsets are learned while writing; until then an entry with data is "not set".
+            self.entries[i].dataState = e.hasData ? .notSet : .noData
+            self.entries[i].dataOffset = 0
+        }
+        var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
+        enc.header(header)
+        try output.write(enc.bytes)
+        tocOffset = output.position
+        try output.write(encodeToc())
+    }
+
+    private func encodeToc() -> [UInt8] {
+        var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
+        enc.int(entries.count)
+        for e in entries { enc.entry(e, version: header.version) }
+        return enc.bytes
+    }
+
+    private struct DataStreamState {
+        var dumpId: Int
+        var codec: StreamCompressor
+        var pending: [UInt8]
+        var largeObjects: Bool
+    }
+
+    // MARK: table data
+
+    /// Starts the data block of an entry (TABLE DATA, SEQUENCE SET data...).
+    public func beginData(dumpId: Int) throws {
+        try beginBlock(dumpId: dumpId, type: .data)
+        openStream?.codec = try makeCompressor(for: header.compression.algorithm, level: level)
+    }
+
+    /// Appends uncompressed bytes to the open data stream.
+    public func writeData(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let s = openStream else { throw misuse("writeData outside a data block") }
+        openStream = nil
+        var codec = s.codec
+        var pending = s.pending
+        defer { openStream = DataStreamState(dumpId: s.dumpId, codec: codec, pending: pending, largeObjects: s.largeObjects) }
+        try codec.compress(bytes) { try self.emit($0, into: &pending) }
+    }
+
+    public func writeData(_ text: String) throws {
+        var t = text
+        try t.withUTF8 { try writeData(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Ends the data block: finishes the compressed stream and writes the zero-length end marker.
+    public func endData() throws {
+        guard let s = openStream, !s.largeObjects else { throw misuse("endData without beginData") }
+        openStream = nil
+        var codec = s.codec
+        var pending = s.pending
+        try codec.finish { try self.emit($0, into: &pending) }
+        try flushChunk(&pending)
+        try output.write(intBytes(0))
+    }
+
+    // MARK: large objects
+
+    /// Starts a BLOBS block; each large object is then one compressed stream after its OID.
+    public func beginLargeObjects(dumpId: Int) throws {
+        try beginBlock(dumpId: dumpId, type: .largeObjects)
+        openStream?.largeObjects = true
+    }
+
+    public func beginLargeObject(oid: UInt32) throws {
+        guard var s = openStream, s.largeObjects else { throw misuse("beginLargeObject outside a BLOBS block") }
+        try output.write(intBytes(Int(oid)))
+        s.codec = try makeCompressor(for: header.compression.algorithm, level: level)
+        openStream = s
+    }
+
+    public func endLargeObject() throws {
+        guard let s = openStream, s.largeObjects else { throw misuse("endLargeObject outside a BLOBS block") }
+        openStream = nil
+        var codec = s.codec
+        var pending = s.pending
+        defer { openStream = DataStreamState(dumpId: s.dumpId, codec: codec, pending: pending, largeObjects: true) }
+        try codec.finish { try self.emit($0, into: &pending) }
+        try flushChunk(&pending)
+        try output.write(intBytes(0))
+    }
+
+    public func endLargeObjects() throws {
+        guard let s = openStream, s.largeObjects else { throw misuse("endLargeObjects without beginLargeObjects") }
+        openStream = nil
+        try output.write(intBytes(0))
+    }
+
+    // MARK: finishing
+
+    /// Rewrites the TOC with data offsets when the output allows it, then commits the file.
+    public func finish() throws {
+        if openStream != nil { throw misuse("finish with a data block still open") }
+        if output.canPatch { try output.patch(at: tocOffset, encodeToc()) }
+        try output.commit()
+    }
+
+    // MARK: helpers
+
+    private func beginBlock(dumpId: Int, type: BlockType) throws {
+        guard openStream == nil else { throw misuse("data block \(dumpId) started inside another") }
+        guard let i = indexByDumpId[dumpId] else { throw misuse("no TOC entry with dump ID \(dumpId)") }
+        guard entries[i].hasData else { throw misuse("TOC entry \(dumpId) was not declared with data") }
+        if output.canPatch {
+            entries[i].dataState = .set
+            entries[i].dataOffset = output.position
+        }
+        var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
+        enc.byte(type.rawValue)
+        enc.int(dumpId)
+        try output.write(enc.bytes)
+        openStream = DataStreamState(dumpId: dumpId, codec: PassThroughCodec(), pending: [], largeObjects: false)
+        openStream?.pending.reserveCapacity(Self.chunkSize)
+    }
+
+    private func emit(_ bytes: UnsafeRawBufferPointer, into pending: inout [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = min(Self.chunkSize - pending.count, bytes.count - offset)
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]))
+            offset += n
+            if pending.count == Self.chunkSize { try flushChunk(&pending) }
+        }
+    }
+
+    private func flushChunk(_ pending: inout [UInt8]) throws {
+        guard !pending.isEmpty else { return }
+        try output.write(intBytes(pending.count))
+        try pending.withUnsafeBytes { try output.write($0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func intBytes(_ v: Int) -> [UInt8] {
+        var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
+        enc.int(v)
+        return enc.bytes
+    }
+
+    private func misuse(_ what: String) -> ArchiveError {
+        .unsupported(file: output.path ?? "standard output", detail: "archive writer misuse: \(what)")
+    }
+}
+
+extension OutputFile {
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+}
