@@ -72,15 +72,16 @@ public final class ArchiveReader {
         case .largeObjects:
             while true {
                 let oidOffset = input.position
-                let oid = try decoder.readInt("large object OID in \(entry.label)")
-                if oid == 0 { break }
-                guard oid > 0, oid <= Int(UInt32.max) else {
+                let raw = try decoder.readInt("large object OID in \(entry.label)")
+                if raw == 0 { break }
+                // pg_dump writes the OID through a C int, so OIDs above 2^31 arrive negative.
+                guard let oid = oidFromArchiveInt(raw) else {
                     throw ArchiveError.invalidField(file: fileName, offset: oidOffset, field: "large object OID in \(entry.label)",
-                                                    detail: "\(oid) is not an OID")
+                                                    detail: "\(raw) is not an OID")
                 }
-                try consumer(.largeObjectStart(oid: UInt32(oid)))
+                try consumer(.largeObjectStart(oid: oid))
                 try readStream(entry: entry, consumer)
-                try consumer(.largeObjectEnd(oid: UInt32(oid)))
+                try consumer(.largeObjectEnd(oid: oid))
             }
         }
         if input.isSeekable, entry.dataState != .set {
@@ -88,6 +89,12 @@ public final class ArchiveReader {
         } else if !input.isSeekable {
             scanPosition = input.position
         }
+    }
+
+    private func oidFromArchiveInt(_ raw: Int) -> UInt32? {
+        if raw > 0 && raw <= Int(UInt32.max) { return UInt32(raw) }
+        if raw < 0 && raw >= Int(Int32.min) { return UInt32(bitPattern: Int32(raw)) }
+        return nil
     }
 
     /// Positions the input just after the block header of `entry`'s data and returns its type.

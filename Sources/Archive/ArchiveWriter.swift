@@ -96,7 +96,8 @@ public final class ArchiveWriter {
 
     public func beginLargeObject(oid: UInt32) throws {
         guard var s = openStream, s.largeObjects else { throw misuse("beginLargeObject outside a BLOBS block") }
-        try output.write(intBytes(Int(oid)))
+        // Written through a C int by pg_dump: OIDs above 2^31 are stored negative.
+        try output.write(intBytes(Int(Int32(bitPattern: oid))))
         s.codec = try makeCompressor(for: header.compression.algorithm, level: level)
         openStream = s
     }

@@ -29,26 +29,18 @@ public struct ZstdDecompressor: StreamDecompressor {
     public mutating func decompress(_ input: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard input.count > 0 else { return }
         var inBuf = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
-        while inBuf.pos < inBuf.size {
+        while true {
             var outBuf = ZSTD_outBuffer(dst: state.out, size: state.outSize, pos: 0)
             let rc = ZSTD_decompressStream(state.stream, &outBuf, &inBuf)
             if ZSTD_isError(rc) != 0 {
                 throw CodecError(codec: "zstd", message: String(cString: ZSTD_getErrorName(rc)))
             }
-            state.atFrameEnd = rc == 0
             if outBuf.pos > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: outBuf.pos)) }
-        }
-        // Flush output still held inside the decoder.
-        while true {
-            var empty = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
-            var outBuf = ZSTD_outBuffer(dst: state.out, size: state.outSize, pos: 0)
-            let rc = ZSTD_decompressStream(state.stream, &outBuf, &empty)
-            if ZSTD_isError(rc) != 0 {
-                throw CodecError(codec: "zstd", message: String(cString: ZSTD_getErrorName(rc)))
-            }
+            // rc == 0: a frame is completely decoded and flushed. Otherwise keep going while input
+            // is left or the output buffer came back full (more may be pending inside zstd).
             state.atFrameEnd = rc == 0
-            if outBuf.pos > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: outBuf.pos)) }
-            if outBuf.pos < outBuf.size { break }
+            let inputDone = inBuf.pos == inBuf.size
+            if inputDone && (rc == 0 || outBuf.pos < outBuf.size) { break }
         }
     }
 
