@@ -1,2 +1,0 @@
-import XCTest
-final class ArchiveTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

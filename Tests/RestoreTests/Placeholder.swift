@@ -1,2 +1,0 @@
-import XCTest
-final class RestoreTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
