@@ -200,6 +200,10 @@ enum YAMLFile {
         } catch let error as YamlError {
             throw GPBackupError.malformedYAML(path: path, line: yamlErrorLine(error), detail: yamlErrorProblem(error))
         } catch let error as DecodingError {
+            // Yams reports syntax errors as DecodingError.dataCorrupted wrapping its YamlError.
+            if case let .dataCorrupted(context) = error, let yamlError = context.underlyingError as? YamlError {
+                throw GPBackupError.malformedYAML(path: path, line: yamlErrorLine(yamlError), detail: yamlErrorProblem(yamlError))
+            }
             let (codingPath, detail) = describe(error)
             let line = lineOfNode(in: text, at: codingPath)
             let where_ = codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")

@@ -216,7 +216,7 @@ public struct CSVToCopyTextConverter {
     public mutating func finish(into sink: Sink) throws -> Int64 {
         switch state {
         case .quoted:
-            throw malformed("unterminated quoted field at the end of the data", atRowStart: false)
+            throw malformed("unterminated quoted field at the end of the data (the row starts on this line)", atRowStart: true)
         case .unquoted, .quoteInQuoted:
             try endRow(sink)
         case .fieldStart:
