@@ -32,7 +32,7 @@ extension GreenplumTranslator {
 
         // Table name: the tokens between TABLE and the column list's `(`.
         guard let tablePos = sig.firstIndex(where: { lexed.keyword($0) == "TABLE" }),
-              let openPos = sig[(tablePos + 1)...].firstIndex(where: { lexed.isSymbol(sig[$0], UInt8(ascii: "(")) }) else {
+              let openPos = sig.indices[(tablePos + 1)...].first(where: { lexed.isSymbol(sig[$0], UInt8(ascii: "(")) }) else {
             return .unsupported("cannot find the table name")
         }
         let qualified = sig[(tablePos + 1)..<openPos].map { lexed.text($0) }.joined()
