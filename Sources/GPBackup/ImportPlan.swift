@@ -52,9 +52,7 @@ public struct ImportPlan {
     /// unique and exclusion constraints first and foreign keys last.
     public static func build(set: BackupSet, options: Options = Options()) throws -> ImportPlan {
         let statements = try MetadataReader.read(toc: set.toc, metadataPath: set.metadataPath, statisticsPath: set.statisticsPath)
-        let replicated = Set(statements.filter { $0.objectType == "TABLE" && GreenplumTranslator.isReplicatedTableDDL($0.sql) }
-            .map { "\($0.schema).\($0.name)" })
-        let sources = try set.tableDataSources(replicatedTables: replicated)
+        let sources = try set.tableDataSources()
         var builder = PlanBuilder(options: options)
         builder.notes = set.notes
         builder.databaseName = SQLIdentifier.unquote(set.config.databasename ?? "")

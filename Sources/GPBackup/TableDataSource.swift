@@ -186,10 +186,20 @@ public final class TableDataSource {
 }
 
 extension BackupSet {
+    /// Quoted FQNs of tables whose CREATE TABLE says `DISTRIBUTED REPLICATED`.
+    public func replicatedTablesFromDDL() throws -> Set<String> {
+        let tablesOnly = BackupTOC(predataentries: toc.predataentries.filter { $0.objecttype == "TABLE" })
+        return Set(try MetadataReader.read(toc: tablesOnly, metadataPath: metadataPath)
+            .filter { GreenplumTranslator.isReplicatedTableDDL($0.sql) }
+            .map { "\($0.schema).\($0.name)" })
+    }
+
     /// One data source per table of the restore plan, in plan order; in single-data-file backups
     /// ordered by start byte so each segment stream is read once. `replicatedTables` holds the
-    /// quoted FQNs the DDL marks `DISTRIBUTED REPLICATED` (for tocs without `isreplicated`).
-    public func tableDataSources(replicatedTables: Set<String> = []) throws -> [TableDataSource] {
+    /// quoted FQNs the DDL marks `DISTRIBUTED REPLICATED` (for tocs without `isreplicated`);
+    /// when nil it is read from this backup's metadata.sql.
+    public func tableDataSources(replicatedTables known: Set<String>? = nil) throws -> [TableDataSource] {
+        let replicatedTables = try known ?? replicatedTablesFromDDL()
         var sources: [TableDataSource] = []
         for step in restorePlan {
             guard let backup = chain[step.timestamp] else { continue }

@@ -11,7 +11,7 @@ final class CompressedReaderTests: XCTestCase {
     }()
 
     func testGzipRoundTripWithSmallBuffers() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let url = dir.appendingPathComponent("t.gz")
         try Fixtures.write(Fixtures.gzip(payload), to: url)
         let reader = try GzipFileReader(path: url.path, bufferSize: 4096)
@@ -21,14 +21,14 @@ final class CompressedReaderTests: XCTestCase {
     }
 
     func testGzipConcatenatedMembers() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let url = dir.appendingPathComponent("t.gz")
         try Fixtures.write(Fixtures.gzip(Array("a\n".utf8)) + Fixtures.gzip(Array("b\n".utf8)), to: url)
         XCTAssertEqual(try Fixtures.readAll(try GzipFileReader(path: url.path)), Array("a\nb\n".utf8))
     }
 
     func testGzipOfEmptyInputIsEmpty() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let url = dir.appendingPathComponent("t.gz")
         let compressed = Fixtures.gzip([])
         XCTAssertEqual(compressed.count, 20)  // what gpbackup leaves for an empty table
@@ -37,7 +37,7 @@ final class CompressedReaderTests: XCTestCase {
     }
 
     func testTruncatedGzipIsAnErrorNamingFileAndOffset() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let url = dir.appendingPathComponent("t.gz")
         let compressed = Fixtures.gzip(payload)
         try Fixtures.write(Array(compressed.prefix(compressed.count / 2)), to: url)
@@ -53,7 +53,7 @@ final class CompressedReaderTests: XCTestCase {
     }
 
     func testCorruptGzipIsAnError() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let url = dir.appendingPathComponent("t.gz")
         var compressed = Fixtures.gzip(payload)
         for i in 100..<140 { compressed[i] ^= 0xA5 }
@@ -70,7 +70,7 @@ final class CompressedReaderTests: XCTestCase {
     }
 
     func testZstdRoundTripAndConcatenatedFrames() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let url = dir.appendingPathComponent("t.zst")
         try Fixtures.write(Fixtures.zstd(payload), to: url)
         XCTAssertEqual(try Fixtures.readAll(try ZstdFileReader(path: url.path, bufferSize: 4096), chunk: 999), payload)
@@ -81,7 +81,7 @@ final class CompressedReaderTests: XCTestCase {
     }
 
     func testTruncatedAndCorruptZstdAreErrors() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let url = dir.appendingPathComponent("t.zst")
         let compressed = Fixtures.zstd(payload)
         try Fixtures.write(Array(compressed.prefix(compressed.count - 10)), to: url)

@@ -11,7 +11,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testFlatDirectoryWithAllFiles() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         for file in Fixtures.files(under: Fixtures.multiFileSet) { _ = try Fixtures.copy(file, into: dir) }
         let set = try BackupSet.discover(backupDir: dir)
         XCTAssertEqual(set.coordinatorDirectory.standardizedFileURL.path, dir.standardizedFileURL.path)
@@ -19,7 +19,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testTwoWrapperLevels() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         _ = try Fixtures.copy(Fixtures.singleFileSet, into: dir.appendingPathComponent("outer/inner"))
         let set = try BackupSet.discover(backupDir: dir)
         XCTAssertEqual(set.timestamp, "20220908150159")
@@ -28,7 +28,7 @@ final class DiscoveryTests: XCTestCase {
 
     func testSingleBackupDirLayout() throws {
         // gpbackup --single-backup-dir: every content's files in <dir>/backups/<date>/<ts>/.
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let target = dir.appendingPathComponent("backups/20220908/\(ts)")
         for file in Fixtures.files(under: Fixtures.multiFileSet) where file.lastPathComponent.hasPrefix("gpbackup_") {
             _ = try Fixtures.copy(file, into: target)
@@ -37,7 +37,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testContentIdInNameWinsOverDirectory() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let copy = try Fixtures.copy(Fixtures.multiFileSet, into: dir)
         let seg1 = copy.appendingPathComponent("demoDataDir1/backups/20220908/\(ts)")
         let seg0 = copy.appendingPathComponent("demoDataDir0/backups/20220908/\(ts)")
@@ -50,7 +50,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testNewestTimestampIsChosenAndReported() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         _ = try Fixtures.copy(Fixtures.multiFileSet, into: dir)
         _ = try Fixtures.copy(Fixtures.singleFileSet, into: dir)
         let set = try BackupSet.discover(backupDir: dir)
@@ -65,7 +65,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testMissingSegmentFileIsNamed() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let copy = try Fixtures.copy(Fixtures.multiFileSet, into: dir)
         let victim = copy.appendingPathComponent("demoDataDir1/backups/20220908/\(ts)/gpbackup_1_\(ts)_16397.gz")
         try FileManager.default.removeItem(at: victim)
@@ -78,7 +78,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testExtraSegmentFileIsAnError() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let copy = try Fixtures.copy(Fixtures.multiFileSet, into: dir)
         let seg0 = copy.appendingPathComponent("demoDataDir0/backups/20220908/\(ts)")
         let extra = seg0.appendingPathComponent("gpbackup_2_\(ts)_16388.gz")
@@ -95,7 +95,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testDuplicateFileIsAnError() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let copy = try Fixtures.copy(Fixtures.multiFileSet, into: dir)
         let file = copy.appendingPathComponent("demoDataDir0/backups/20220908/\(ts)/gpbackup_0_\(ts)_16388.gz")
         _ = try Fixtures.copy(file, into: copy.appendingPathComponent("stray"))
@@ -106,7 +106,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testMissingSegmentTOCInSingleDataFileSet() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let copy = try Fixtures.copy(Fixtures.singleFileSet, into: dir)
         try FileManager.default.removeItem(at: copy.appendingPathComponent("demoDataDir1/backups/20220908/20220908150159/gpbackup_1_20220908150159_toc.yaml"))
         XCTAssertThrowsGPBackupError(try BackupSet.discover(backupDir: copy)) {
@@ -116,7 +116,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testSegmentRangeBeyondStreamIsAnError() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let copy = try Fixtures.copy(Fixtures.singleFileSet, into: dir)
         let segToc = copy.appendingPathComponent("demoDataDir0/backups/20220908/20220908150159/gpbackup_0_20220908150159_toc.yaml")
         let text = try String(contentsOf: segToc, encoding: .utf8).replacingOccurrences(of: "endbyte: 53252", with: "endbyte: 60000")
@@ -132,7 +132,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testMalformedTocYAMLNamesFileAndLine() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let copy = try Fixtures.copy(Fixtures.multiFileSet, into: dir)
         let toc = copy.appendingPathComponent("demoDataDir-1/backups/20220908/\(ts)/gpbackup_\(ts)_toc.yaml")
         var lines = try String(contentsOf: toc, encoding: .utf8).components(separatedBy: "\n")
@@ -157,7 +157,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testMissingSegmentCountIsInferredFromFileNames() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let copy = try Fixtures.copy(Fixtures.multiFileSet, into: dir)
         let config = copy.appendingPathComponent("demoDataDir-1/backups/20220908/\(ts)/gpbackup_\(ts)_config.yaml")
         let text = try String(contentsOf: config, encoding: .utf8)
@@ -174,7 +174,7 @@ final class DiscoveryTests: XCTestCase {
     }
 
     func testPluginAndFailedBackupsAreRefused() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let copy = try Fixtures.copy(Fixtures.multiFileSet, into: dir)
         let config = copy.appendingPathComponent("demoDataDir-1/backups/20220908/\(ts)/gpbackup_\(ts)_config.yaml")
         let original = try String(contentsOf: config, encoding: .utf8)

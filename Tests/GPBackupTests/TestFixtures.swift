@@ -119,3 +119,12 @@ func XCTAssertThrowsGPBackupError(_ expression: @autoclosure () throws -> Any, f
         XCTFail("unexpected error type: \(error)", file: file, line: line)
     }
 }
+
+extension XCTestCase {
+    /// A fresh temporary directory removed when the test ends.
+    func temporaryDirectory(_ name: String = #function) throws -> URL {
+        let dir = try Fixtures.temporaryDirectory(name)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+}
