@@ -1,1 +1,0 @@
-// GPBackup module. See README's architecture section.

@@ -1,2 +1,0 @@
-import XCTest
-final class GPBackupTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
