@@ -18,7 +18,8 @@ extension ArchiveRestorer {
                     h += "-- Dependencies:" + te.dependencies.map { " \($0)" }.joined() + "\n"
                 }
             }
-            h += "-- \(isData ? "Data for " : "")Name: \(sanitize(te.tag)); Type: \(te.desc); "
+            let prefix = isData ? "Data for " : (te.desc == "STATISTICS DATA" ? "Statistics for " : "")
+            h += "-- \(prefix)Name: \(sanitize(te.tag)); Type: \(te.desc); "
             h += "Schema: \(sanitize(te.namespace, hyphen: true)); Owner: \(sanitize(options.noOwner ? nil : te.owner, hyphen: true))"
             if let ts = te.tablespace, !ts.isEmpty, !options.noTablespaces {
                 h += "; Tablespace: \(sanitize(ts))"

@@ -16,7 +16,9 @@ extension ArchiveRestorer {
         }
         var definitionPrinted = false
         if r.contains(.schema) {
-            if let ns = te.namespace {
+            if te.desc == "STATISTICS DATA" {
+                // pg_restore 18 restores statistics without a progress message.
+            } else if let ns = te.namespace {
                 diagnostics.info("creating \(te.desc) \"\(ns).\(te.tag)\"")
             } else {
                 diagnostics.info("creating \(te.desc) \"\(te.tag)\"")

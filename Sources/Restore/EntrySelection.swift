@@ -19,6 +19,8 @@ enum RestorePass: Int {
         case "ACL", "ACL LANGUAGE", "DEFAULT ACL": self = .acl
         case "EVENT TRIGGER", "MATERIALIZED VIEW DATA": self = .postACL
         case "COMMENT" where entry.tag.hasPrefix("EVENT TRIGGER "): self = .postACL
+        // pg_restore 18: statistics of indexes and other post-data objects come last.
+        case "STATISTICS DATA" where entry.section == .postData: self = .postACL
         default: self = .main
         }
     }
@@ -118,7 +120,7 @@ struct EntrySelector {
             if o.selectsTypes {
                 switch te.desc {
                 case "TABLE", "TABLE DATA", "VIEW", "FOREIGN TABLE", "MATERIALIZED VIEW",
-                     "MATERIALIZED VIEW DATA", "SEQUENCE", "SEQUENCE SET":
+                     "MATERIALIZED VIEW DATA", "SEQUENCE", "SEQUENCE SET", "STATISTICS DATA":
                     if !o.selectsTables { return [] }
                     if !Self.member(o.tableNames, te.tag, touched: &touchedTables) { return [] }
                 case "INDEX":
@@ -150,6 +152,8 @@ struct EntrySelector {
             res.subtract(.schema)
         }
         if te.desc == "<Init>" && te.tag == "Max OID" { return [] }
+        // pg_dump 18's statistics are neither schema nor data: -s and -a both leave them out.
+        if te.desc == "STATISTICS DATA" && (o.schemaOnly || o.dataOnly) { return [] }
         if o.schemaOnly { res.formIntersection(.schema) }
         if o.dataOnly { res.formIntersection(.data) }
         return res
