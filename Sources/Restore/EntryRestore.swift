@@ -43,7 +43,7 @@ extension ArchiveRestorer {
                     try selectSchema(te.namespace)
                     diagnostics.info("processing data for table \"\(te.namespace ?? "").\(te.tag)\"")
                     if let copy = te.copyStatement, !copy.isEmpty {
-                        try target.sql(copy)
+                        try target.beginCopy(copy)
                         try reader.readData(of: te) { event in
                             if case let .bytes(b) = event {
                                 summary.dataBytes += Int64(b.count)

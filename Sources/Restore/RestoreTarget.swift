@@ -14,6 +14,8 @@ public protocol RestoreTarget: AnyObject {
     /// Executes a session-level setting (SET search_path, SET SESSION AUTHORIZATION ...).
     /// `text` is the bare command; scripts print it followed by `terminator`.
     func setting(_ text: String, terminator: String, failureIsFatal: Bool, describe: String) throws
+    /// Starts a table's COPY (the statement from the TOC entry, e.g. "COPY t (a) FROM stdin;\n").
+    func beginCopy(_ statement: String) throws
     /// COPY data rows (including the terminating "\." line, which is part of the archive data).
     func copyData(_ bytes: UnsafeRawBufferPointer) throws
     /// Called after the last COPY data of a table.
@@ -35,6 +37,8 @@ public protocol RestoreTarget: AnyObject {
 public protocol RestoreDiagnostics: AnyObject {
     func info(_ message: String)
     func warning(_ message: String)
+    /// An error that was counted and skipped (without --exit-on-error).
+    func error(_ message: String)
 }
 
 /// Diagnostics that go nowhere (library use, tests).
@@ -43,4 +47,6 @@ public final class SilentDiagnostics: RestoreDiagnostics {
     public init() {}
     public func info(_ message: String) {}
     public func warning(_ message: String) { warnings.append(message) }
+    public private(set) var errors: [String] = []
+    public func error(_ message: String) { errors.append(message) }
 }

@@ -27,6 +27,7 @@ public final class ScriptTarget: RestoreTarget {
         try output.write(text + terminator)
     }
 
+    public func beginCopy(_ statement: String) throws { try output.write(statement) }
     public func copyData(_ bytes: UnsafeRawBufferPointer) throws { try output.write(bytes) }
     public func endCopy(tag: String) throws {}
     public func otherData(_ bytes: UnsafeRawBufferPointer) throws { try output.write(bytes) }
