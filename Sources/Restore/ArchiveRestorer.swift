@@ -108,6 +108,15 @@ public final class ArchiveRestorer {
 
     func reqs(_ e: TocEntry) -> EntryRequirement { requirements[e.dumpId] ?? [] }
 
+    /// --no-data-for-failed-tables: a table whose CREATE failed gets no data (pg_restore's
+    /// inhibit_data_for_failed_table; the TABLE DATA entry's first dependency is its table).
+    func inhibitDataForFailedTable(_ table: TocEntry) {
+        for e in ordered where e.desc == "TABLE DATA" && e.dependencies.first == table.dumpId {
+            diagnostics.info("table \"\(table.tag)\" could not be created, will not restore its data")
+            requirements[e.dumpId] = []
+        }
+    }
+
     /// Entries that `-l` lists (everything with schema or data wanted, or all with -v).
     public var listedEntries: [(TocEntry, EntryRequirement)] { ordered.map { ($0, reqs($0)) } }
 
@@ -134,7 +143,9 @@ public final class ArchiveRestorer {
 
         var haveACL = false
         var havePostACL = false
-        for e in ordered where !reqs(e).intersection([.schema, .data]).isEmpty {
+        for e in ordered {
+            // Requirements can change while restoring (--no-data-for-failed-tables), so test each time.
+            guard !reqs(e).intersection([.schema, .data]).isEmpty else { continue }
             switch RestorePass(e) {
             case .main: try restoreEntry(e)
             case .acl: haveACL = true
@@ -177,7 +188,9 @@ public final class ArchiveRestorer {
         var s = "SET statement_timeout = 0;\n"
         s += "SET lock_timeout = 0;\n"
         s += "SET idle_in_transaction_session_timeout = 0;\n"
-        if release.setsTransactionTimeout { s += "SET transaction_timeout = 0;\n" }
+        if release.setsTransactionTimeout && (target.serverMajorVersion ?? 17) >= 17 {
+            s += "SET transaction_timeout = 0;\n"
+        }
         s += "SET client_encoding = '\(encoding)';\n"
         s += "SET standard_conforming_strings = \(standardConformingStrings ? "on" : "off");\n"
         if let role = options.role { s += "SET ROLE \(fmtId(role));\n" }

@@ -25,6 +25,9 @@ extension ArchiveRestorer {
             }
             try printEntry(te, isData: false)
             definitionPrinted = true
+            if te.desc == "TABLE", options.noDataForFailedTables, target.failedEntryIds.contains(te.dumpId) {
+                inhibitDataForFailedTable(te)
+            }
             if te.desc == "DATABASE" || te.desc == "DATABASE PROPERTIES" {
                 diagnostics.info("connecting to new database \"\(te.tag)\"")
                 try reconnect(to: te.tag)

@@ -9,6 +9,11 @@ import Archive
 public protocol RestoreTarget: AnyObject {
     /// True when statements go to a server: no TOC comments, and errors are counted, not fatal.
     var isDatabase: Bool { get }
+    /// The connected server's major version; nil for scripts. Settings a server would reject
+    /// (transaction_timeout before 17) are not sent to it.
+    var serverMajorVersion: Int? { get }
+    /// Dump ids of entries whose commands failed (for --no-data-for-failed-tables).
+    var failedEntryIds: Set<Int> { get }
     /// SQL text exactly as pg_restore would print it (statements, comments, blank lines).
     func sql(_ text: String) throws
     /// Executes a session-level setting (SET search_path, SET SESSION AUTHORIZATION ...).
