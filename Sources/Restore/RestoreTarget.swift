@@ -55,3 +55,8 @@ public final class SilentDiagnostics: RestoreDiagnostics {
     public private(set) var errors: [String] = []
     public func error(_ message: String) { errors.append(message) }
 }
+
+/// Targets that count errors instead of stopping (databases without --exit-on-error).
+public protocol CountsErrors {
+    var errorCount: Int { get }
+}
