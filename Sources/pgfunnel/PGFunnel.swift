@@ -6,7 +6,9 @@ struct PGFunnel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pgfunnel",
         abstract: "Single-archive dump, restore and gpbackup import for PostgreSQL and Greenplum.",
-        subcommands: [RestoreCommand.self, RewriteCommand.self, VerifyCommand.self]
+        subcommands: [RestoreCommand.self, RewriteCommand.self, VerifyCommand.self],
+        // -h is the host option, as in pg_dump and pg_restore; help is --help or -?.
+        helpNames: [.long, .customShort("?")]
     )
 
     /// Runs the command, turning failures into one "pgfunnel: error:" line and exit status 1.
@@ -14,6 +16,8 @@ struct PGFunnel: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch let failure as CommandFailure {
             printError("pgfunnel: error: \(failure.message)")
             Foundation.exit(1)

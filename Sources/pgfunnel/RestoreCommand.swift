@@ -1,6 +1,7 @@
 import ArgumentParser
 import Archive
 import Foundation
+import Postgres
 import Restore
 
 /// `pgfunnel restore`: pg_restore's command line over pgfunnel's archive reader.
@@ -29,6 +30,11 @@ struct RestoreCommand: ParsableCommand {
 
     @OptionGroup var selection: RestoreSelectionOptions
 
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: [.customShort("j"), .customLong("jobs")], help: "Use this many parallel jobs to restore (database only).")
+    var jobs: Int = 1
+
     @Flag(name: .customLong("json"), help: "With -l: print the TOC as JSON (schema in the README).")
     var json = false
 
@@ -38,13 +44,27 @@ struct RestoreCommand: ParsableCommand {
     @Option(name: .customLong("release"), help: "Reproduce the output of this pg_restore release (15-18); default: the archive's pg_dump release.")
     var release: Int?
 
-    func validate() throws {
-        if !list && file == nil {
-            throw ValidationError("one of -d/--dbname and -f/--file must be specified")
+    /// pg_restore's option checks, reported with its wording (and exit status 1).
+    func checkOptions() throws {
+        if !list && file == nil && connection.dbname == nil {
+            throw CommandFailure("one of -d/--dbname and -f/--file must be specified")
+        }
+        if connection.dbname != nil && file != nil {
+            throw CommandFailure("options -d/--dbname and -f/--file cannot be used together")
+        }
+        if connection.dbname != nil && restrictKey != nil {
+            throw CommandFailure("options -d/--dbname and --restrict-key cannot be used together")
+        }
+        if !(1...1024).contains(jobs) {
+            throw CommandFailure("-j/--jobs must be in range 1..1024")
+        }
+        if jobs > 1 && selection.singleTransaction {
+            throw CommandFailure("cannot specify both --single-transaction and multiple jobs")
         }
     }
 
     func run() throws {
+        try checkOptions()
         do {
             var options = try selection.restoreOptions()
             options.restrictKey = restrictKey
@@ -59,6 +79,10 @@ struct RestoreCommand: ParsableCommand {
                 try output.commit()
                 return
             }
+            if connection.dbname != nil && !list {
+                try restoreIntoDatabase(reader: reader, options: options, diagnostics: diagnostics)
+                return
+            }
             let output = try OutputFile(path: file)
             let target = ScriptTarget(output: output)
             let restorer = try ArchiveRestorer(reader: reader, options: options,
@@ -70,6 +94,38 @@ struct RestoreCommand: ParsableCommand {
             throw CommandFailure(e.description)
         } catch let e as RestoreError {
             throw CommandFailure(e.description)
+        } catch let e as PostgresError {
+            throw CommandFailure(e.description)
+        }
+    }
+
+    /// `-d`: replay into a database, serially or with -j workers.
+    private func restoreIntoDatabase(reader: ArchiveReader, options: RestoreOptions, diagnostics: StderrDiagnostics) throws {
+        if jobs > 1 && (archive == nil || archive == "-") {
+            throw CommandFailure("parallel restore from standard input is not supported")
+        }
+        if jobs > 1 && !reader.isSeekable {
+            throw CommandFailure("parallel restore from non-seekable file is not supported")
+        }
+        diagnostics.info("connecting to database for restore")
+        let target = try DatabaseTarget(parameters: connection.parameters(), passwordProvider: connection.passwordProvider,
+                                        exitOnError: options.exitOnError, diagnostics: diagnostics)
+        let restorer = try ArchiveRestorer(reader: reader, options: options,
+                                           release: release.map(PgRestoreRelease.init(major:)),
+                                           target: target, diagnostics: diagnostics)
+        restorer.parallelJobs = jobs
+        let archivePath = archive
+        restorer.makeWorkerTarget = { [target] in
+            let workerReader = try ArchiveReader(path: archivePath)
+            let workerTarget = try DatabaseTarget(parameters: target.currentParameters, passwordProvider: nil,
+                                                  exitOnError: options.exitOnError, diagnostics: diagnostics)
+            return (workerReader, workerTarget)
+        }
+        _ = try restorer.run()
+        let errors = restorer.errorCount
+        if errors > 0 {
+            diagnostics.warning("errors ignored on restore: \(errors)")
+            throw ExitCode(1)
         }
     }
 }
