@@ -25,10 +25,6 @@ public enum ArchiveRewriter {
             throw ArchiveError.unsupported(file: output.path ?? "standard output",
                                            detail: "archive version \(version) can only hold gzip or uncompressed data, not \(algorithm.name)")
         }
-        if version < .v1_16, let e = reader.entries.first(where: { $0.desc == "BLOB METADATA" }) {
-            throw ArchiveError.unsupported(file: reader.fileName,
-                                           detail: "\(e.label) groups large objects the 1.16 way; it cannot be written as version \(version)")
-        }
         var compression = ArchiveCompression(algorithm: algorithm)
         if version < .v1_15 {
             let sameAsSource = algorithm == source.compression.algorithm ? source.compression.legacyLevel : nil
@@ -39,6 +35,7 @@ public enum ArchiveRewriter {
                                    serverVersion: source.serverVersion, dumpVersion: source.dumpVersion)
         var entries = reader.entries
         if version < .v1_16 {
+            entries = LargeObjectDowngrade.apply(entries)
             for i in entries.indices { entries[i].relkind = 0 }
         }
         let writer = try ArchiveWriter(output: output, header: header, entries: entries,

@@ -67,7 +67,8 @@ final class BadInputTests: XCTestCase {
 
     func testTruncatedInTOC() throws {
         let bytes = Array(try original().prefix(4000))
-        expectError(try write(bytes, "toc.dump"), contains: ["unexpected end of file", "TOC entry"])
+        // Either the entry count is refused up front or an entry is cut short; both name the TOC.
+        expectError(try write(bytes, "toc.dump"), contains: ["TOC entry", "offset"])
     }
 
     func testTruncatedInData() throws {
