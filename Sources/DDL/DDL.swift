@@ -1,1 +1,0 @@
-// DDL module. See README's architecture section.

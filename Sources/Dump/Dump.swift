@@ -1,1 +1,0 @@
-// Dump module. See README's architecture section.

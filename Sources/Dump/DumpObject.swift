@@ -1,0 +1,76 @@
+import Archive
+import Catalog
+
+/// The kinds of dumpable objects, in pg_dump's DumpableObjectType order. The sort priority of
+/// each kind lives with the sorter (pg_dump_sort.c's dbObjectTypePriority).
+public enum DumpObjectKind: Int, CaseIterable, Sendable {
+    case namespace, `extension`, type, shellType, function, aggregate, `operator`, accessMethod, opclass, opfamily
+    case collation, conversion, table, tableAttach, attrDef, index, indexAttach, statsExt, rule, trigger
+    case constraint, fkConstraint, procLang, cast, tableData, sequenceSet, dummyType, tsParser, tsDict, tsTemplate
+    case tsConfig, fdw, foreignServer, defaultACL, transform, largeObject, largeObjectData, preDataBoundary
+    case postDataBoundary, eventTrigger, refreshMatview, policy, publication, publicationRel
+    case publicationTableInSchema, subscription
+}
+
+/// One object pg_dump may dump: what the sorter orders and the emitter turns into TOC entries.
+///
+/// Catalog providers create these from catalog rows; `dependencies` start from pg_depend and
+/// providers add the ones pg_dump adds by hand. `emit` writes the object's TOC entries (its
+/// definition, then comments, security labels and ACLs) when the dump reaches it in sorted order.
+public final class DumpObject {
+    public let kind: DumpObjectKind
+    public let catalogId: CatalogId
+    /// Assigned by the graph when the object is added.
+    public internal(set) var dumpId = 0
+    /// The object's name (for sorting and messages; not quoted).
+    public let name: String
+    /// The containing schema's name, if any.
+    public let namespace: String?
+    /// Dump ids of objects this one must follow.
+    public var dependencies: [Int] = []
+    /// Extra sort keys pg_dump's DOTypeNameCompare uses after kind, schema and name (for example
+    /// a function's argument types), already formatted as it compares them.
+    public var sortTiebreak: [String] = []
+    /// Whether this object's definition / data are to be dumped (selection, extension membership).
+    public var dumpDefinition = true
+    public var dumpData = true
+    /// Writes this object's TOC entries.
+    public var emit: ((DumpEmitter, DumpObject) throws -> Void)?
+
+    public init(kind: DumpObjectKind, catalogId: CatalogId, name: String, namespace: String?) {
+        self.kind = kind
+        self.catalogId = catalogId
+        self.name = name
+        self.namespace = namespace
+    }
+}
+
+/// All dumpable objects of one dump, with lookup by catalog id and dump id.
+public final class DumpGraph {
+    public private(set) var objects: [DumpObject] = []
+    private var byCatalogId: [CatalogId: DumpObject] = [:]
+    private var byDumpId: [Int: DumpObject] = [:]
+    private(set) var lastDumpId = 0
+
+    public init() {}
+
+    /// Adds an object and assigns it the next dump id (pg_dump's AssignDumpId).
+    @discardableResult
+    public func add(_ object: DumpObject) -> DumpObject {
+        lastDumpId += 1
+        object.dumpId = lastDumpId
+        objects.append(object)
+        byDumpId[object.dumpId] = object
+        if object.catalogId != .none { byCatalogId[object.catalogId] = object }
+        return object
+    }
+
+    /// A dump id not tied to an object (comments, ACLs: pg_dump's createDumpId).
+    public func newDumpId() -> Int {
+        lastDumpId += 1
+        return lastDumpId
+    }
+
+    public func object(catalogId: CatalogId) -> DumpObject? { byCatalogId[catalogId] }
+    public func object(dumpId: Int) -> DumpObject? { byDumpId[dumpId] }
+}
