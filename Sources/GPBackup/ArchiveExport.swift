@@ -168,6 +168,10 @@ public struct ArchiveExport {
                 } catch let error as GPBackupError {
                     throw ArchiveExportError.tableData(table: source.qualifiedName, file: file(of: error, source), underlying: error)
                 }
+                // pg_dump ends every COPY data stream with the end-of-data marker and a blank
+                // line (dumpTableData_copy); pg_restore passes it on, and psql replaying a
+                // script needs it to leave COPY mode.
+                try writer.writeData("\\.\n\n")
                 try writer.endData()
                 let table = ExportedTable(name: source.qualifiedName, rows: rows, rowsCopied: source.rowsCopied,
                                           segmentFiles: source.parts.count, bytes: bytes)
