@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System-library shims: no logic here.
@@ -20,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CLZ4", providers: [.apt(["liblz4-dev"])]),
 
         // The custom archive format: read, write, codecs. Knows nothing about servers.
-        .target(name: "Archive", dependencies: ["CZlib", "CZstd", "CLZ4"]),
+        .target(name: "Archive", dependencies: ["CZlib", "CZstd", "CLZ4", .product(name: "Crypto", package: "swift-crypto")]),
         // libpq wrapper: connections, queries, COPY streams, typed errors, quoting.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // Version-aware catalog queries into plain structs.

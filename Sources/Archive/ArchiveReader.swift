@@ -54,6 +54,7 @@ public final class ArchiveReader {
     }
 
     public var isSeekable: Bool { input.isSeekable }
+    public var fileSizeIfKnown: Int64? { input.fileSize }
 
     public func entry(dumpId: Int) -> TocEntry? {
         indexByDumpId[dumpId].map { entries[$0] }

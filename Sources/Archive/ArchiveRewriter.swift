@@ -6,10 +6,14 @@ public enum ArchiveRewriter {
         public var version: ArchiveVersion?
         public var compression: CompressionAlgorithm?
         public var level: Int?
-        public init(version: ArchiveVersion? = nil, compression: CompressionAlgorithm? = nil, level: Int? = nil) {
+        /// Also write ARCHIVE.manifest.json.
+        public var writeManifest: Bool
+        public init(version: ArchiveVersion? = nil, compression: CompressionAlgorithm? = nil, level: Int? = nil,
+                    writeManifest: Bool = false) {
             self.version = version
             self.compression = compression
             self.level = level
+            self.writeManifest = writeManifest
         }
     }
 
@@ -52,6 +56,6 @@ public enum ArchiveRewriter {
             }
             if isLargeObjects { try writer.endLargeObjects() } else { try writer.endData() }
         }
-        try writer.finish()
+        try writer.finish(writeManifest: settings.writeManifest)
     }
 }

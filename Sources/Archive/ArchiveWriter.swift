@@ -12,6 +12,9 @@ public final class ArchiveWriter {
     private var tocOffset: Int64 = 0
     private var indexByDumpId: [Int: Int] = [:]
     private var openStream: DataStreamState?
+    /// Rows, bytes and checksum of each data entry's uncompressed stream, for the manifest.
+    private var digests: [Int: DataDigest] = [:]
+    private var currentDigestId: Int?
     /// Largest chunk written at once; pg_restore allocates a buffer per chunk length.
     static let chunkSize = 128 * 1024
 
@@ -67,6 +70,7 @@ public final class ArchiveWriter {
         var codec = s.codec
         var pending = s.pending
         defer { openStream = DataStreamState(dumpId: s.dumpId, codec: codec, pending: pending, largeObjects: s.largeObjects) }
+        digests[s.dumpId, default: DataDigest()].update(bytes)
         try codec.compress(bytes) { try self.emit($0, into: &pending) }
     }
 
@@ -122,10 +126,23 @@ public final class ArchiveWriter {
     // MARK: finishing
 
     /// Rewrites the TOC with data offsets when the output allows it, then commits the file.
-    public func finish() throws {
+    /// With `manifest`, also writes ARCHIVE.manifest.json (file outputs only).
+    public func finish(writeManifest: Bool = false) throws {
         if openStream != nil { throw misuse("finish with a data block still open") }
         if output.canPatch { try output.patch(at: tocOffset, encodeToc()) }
         try output.commit()
+        if writeManifest, let path = output.path { try manifest(for: path).write(to: ArchiveManifest.path(for: path)) }
+    }
+
+    /// The manifest of the archive just written at `path`.
+    public func manifest(for path: String) throws -> ArchiveManifest {
+        let (sha, size) = try ArchiveManifest.sha256(ofFile: path)
+        let data = entries.filter { $0.hasData }.map { e -> ArchiveManifest.DataEntry in
+            let d = digests[e.dumpId] ?? DataDigest()
+            return .init(dumpId: e.dumpId, desc: e.desc, namespace: e.namespace, tag: e.tag,
+                         rows: (e.copyStatement ?? "").isEmpty ? 0 : d.rows, bytes: d.bytes, sha256: d.finalize())
+        }
+        return ArchiveManifest(archiveSHA256: sha, archiveBytes: size, entries: data)
     }
 
     // MARK: helpers

@@ -15,10 +15,23 @@ public final class OutputFile {
     private var buffer: [UInt8] = []
     private let capacity = 256 * 1024
     private var committed = false
+    private let ownsDescriptor: Bool
     public private(set) var bytesWritten: Int64 = 0
 
     public init(path: String?) throws {
-        if let path, path != "-" {
+        var existing = stat()
+        let isSpecialFile = path.map { stat($0, &existing) == 0 && (existing.st_mode & S_IFMT) != S_IFREG } ?? false
+        if let path, path != "-", isSpecialFile {
+            // /dev/null, a FIFO or a terminal: renaming a file over it would replace the device.
+            let opened = open(path, O_WRONLY | O_CLOEXEC)
+            guard opened >= 0 else {
+                throw ArchiveError.io(file: path, operation: "open output file", errno: errno, detail: String(cString: strerror(errno)))
+            }
+            self.path = path
+            temporaryPath = nil
+            fd = opened
+            ownsDescriptor = true
+        } else if let path, path != "-" {
             let dir = (path as NSString).deletingLastPathComponent
             let base = (path as NSString).lastPathComponent
             let tmp = (dir.isEmpty ? "." : dir) + "/.\(base).pgfunnel-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
@@ -29,10 +42,12 @@ public final class OutputFile {
             self.path = path
             temporaryPath = tmp
             fd = opened
+            ownsDescriptor = true
         } else {
             self.path = nil
             temporaryPath = nil
             fd = STDOUT_FILENO
+            ownsDescriptor = false
         }
         buffer.reserveCapacity(capacity)
     }
@@ -49,13 +64,14 @@ public final class OutputFile {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if buffer.count + bytes.count > capacity {
+        // Large pieces (decompressed table data) go straight to the file: copying them into the
+        // buffer first would only add a memcpy per byte.
+        if bytes.count >= capacity / 8 {
             try flush()
-            if bytes.count >= capacity {
-                try writeAll(bytes)
-                return
-            }
+            try writeAll(bytes)
+            return
         }
+        if buffer.count + bytes.count > capacity { try flush() }
         buffer.append(contentsOf: bytes)
     }
 
@@ -105,7 +121,11 @@ public final class OutputFile {
     /// Flushes, syncs and moves the file into place.
     public func commit() throws {
         try flush()
-        guard let path, let temporaryPath else { committed = true; return }
+        guard let path, let temporaryPath else {
+            if ownsDescriptor, fd >= 0 { close(fd); fd = -1 }
+            committed = true
+            return
+        }
         if fsync(fd) != 0 {
             throw ArchiveError.io(file: path, operation: "fsync", errno: errno, detail: String(cString: strerror(errno)))
         }

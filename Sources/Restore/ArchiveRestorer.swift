@@ -25,8 +25,10 @@ public final class ArchiveRestorer {
     let keywords: KeywordTable
 
     /// Entries in restore order (after -L) with what is wanted of each.
-    private(set) var ordered: [TocEntry] = []
-    private(set) var requirements: [Int: EntryRequirement] = [:]
+    var plan: RestorePlan!
+    var ordered: [TocEntry] { plan.ordered }
+    /// Set on worker clones of a parallel restore (pg_restore's is_parallel).
+    var isParallelWorker = false
 
     // Session state the script has established, to avoid redundant SET commands.
     var currentUser: String?
@@ -42,6 +44,12 @@ public final class ArchiveRestorer {
     var restrictKey: String?
     var summary = RestoreSummary()
 
+    /// `-j`: number of parallel workers (database targets only) and how to give each its own
+    /// archive handle and connection.
+    public var parallelJobs = 1
+    public var makeWorkerTarget: (() throws -> (ArchiveReader, RestoreTarget))?
+    private var workers: [ArchiveRestorer] = []
+
     public init(reader: ArchiveReader, options: RestoreOptions, release: PgRestoreRelease? = nil,
                 target: RestoreTarget, diagnostics: RestoreDiagnostics) throws {
         try options.validate()
@@ -52,7 +60,24 @@ public final class ArchiveRestorer {
         self.diagnostics = diagnostics
         self.keywords = KeywordTable.forMajor(self.release.major)
         try readSpecialEntries()
-        try plan()
+        try makePlan()
+    }
+
+    /// A parallel worker: the leader's plan and settings, its own archive handle and connection
+    /// (pg_restore's CloneArchive), starting with the fixed session settings.
+    init(workerOf leader: ArchiveRestorer, reader: ArchiveReader, target: RestoreTarget) throws {
+        self.reader = reader
+        self.options = leader.options
+        self.release = leader.release
+        self.target = target
+        self.diagnostics = leader.diagnostics
+        self.keywords = leader.keywords
+        self.encoding = leader.encoding
+        self.standardConformingStrings = leader.standardConformingStrings
+        self.searchPathCommand = leader.searchPathCommand
+        self.plan = leader.plan
+        self.isParallelWorker = true
+        try setFixedOutputState()
     }
 
     func fmtId(_ name: String) -> String { quoteIdentifier(name, keywords: keywords) }
@@ -91,7 +116,7 @@ public final class ArchiveRestorer {
     }
 
     /// Applies -L, computes what each entry contributes, and enforces --strict-names.
-    private func plan() throws {
+    private func makePlan() throws {
         var entries = reader.entries
         var wanted: Set<Int>?
         if let path = options.useListPath {
@@ -101,12 +126,18 @@ public final class ArchiveRestorer {
             wanted = Set(list.orderedIds)
         }
         var selector = EntrySelector(options: options, wantedByUseList: wanted)
-        requirements = selector.select(entries)
-        ordered = entries
+        plan = RestorePlan(ordered: entries, requirements: selector.select(entries))
         if options.strictNames, let violation = selector.strictNamesViolation() { throw violation }
     }
 
-    func reqs(_ e: TocEntry) -> EntryRequirement { requirements[e.dumpId] ?? [] }
+    func reqs(_ e: TocEntry) -> EntryRequirement { plan.requirement(e.dumpId) }
+
+    /// --no-data-for-failed-tables: a table whose CREATE failed gets no data (pg_restore's
+    /// inhibit_data_for_failed_table; the TABLE DATA entry's first dependency is its table).
+    func inhibitDataForFailedTable(_ table: TocEntry) {
+        diagnostics.info("table \"\(table.tag)\" could not be created, will not restore its data")
+        _ = plan.inhibitData(ofTable: table.dumpId)
+    }
 
     /// Entries that `-l` lists (everything with schema or data wanted, or all with -v).
     public var listedEntries: [(TocEntry, EntryRequirement)] { ordered.map { ($0, reqs($0)) } }
@@ -132,9 +163,43 @@ public final class ArchiveRestorer {
 
         if options.clean { try emitDrops() }
 
+        if parallelJobs > 1, target.isDatabase, let factory = makeWorkerTarget {
+            let scheduler = ParallelRestoreScheduler(entries: ordered, fileSize: reader.fileSizeIfKnown)
+            try scheduler.run(
+                jobs: parallelJobs,
+                isWanted: { [unowned self] e in !self.reqs(e).intersection([.schema, .data]).isEmpty },
+                leader: { [unowned self] e in try self.restoreEntry(e) },
+                makeWorker: { [unowned self] in
+                    let (r, t) = try factory()
+                    let worker = try ArchiveRestorer(workerOf: self, reader: r, target: t)
+                    self.workers.append(worker)
+                    return { e in try worker.restoreEntry(e) }
+                })
+            for w in workers {
+                summary.entriesProcessed += w.summary.entriesProcessed
+                summary.dataBytes += w.summary.dataBytes
+                try w.target.finish()
+            }
+        } else {
+            try restoreSerially()
+        }
+        target.enterEntry(nil)
+
+        if options.singleTransaction { try target.sql("COMMIT;\n\n") }
+        if options.verbose { try printTimestamp("Completed on", epoch: Int(time(nil))) }
+        try target.sql("--\n-- PostgreSQL database dump complete\n--\n\n")
+        if let key = restrictKey { try target.sql("\\unrestrict \(key)\n\n") }
+        try target.finish()
+        return summary
+    }
+
+    /// The three passes of a serial restore: main, ACLs, then event triggers and matview refreshes.
+    private func restoreSerially() throws {
         var haveACL = false
         var havePostACL = false
-        for e in ordered where !reqs(e).intersection([.schema, .data]).isEmpty {
+        for e in ordered {
+            // Requirements can change while restoring (--no-data-for-failed-tables), so test each time.
+            guard !reqs(e).intersection([.schema, .data]).isEmpty else { continue }
             switch RestorePass(e) {
             case .main: try restoreEntry(e)
             case .acl: haveACL = true
@@ -151,14 +216,11 @@ public final class ArchiveRestorer {
                 try restoreEntry(e)
             }
         }
-        target.enterEntry(nil)
+    }
 
-        if options.singleTransaction { try target.sql("COMMIT;\n\n") }
-        if options.verbose { try printTimestamp("Completed on", epoch: Int(time(nil))) }
-        try target.sql("--\n-- PostgreSQL database dump complete\n--\n\n")
-        if let key = restrictKey { try target.sql("\\unrestrict \(key)\n\n") }
-        try target.finish()
-        return summary
+    /// Errors counted by the targets of this restore and its workers.
+    public var errorCount: Int {
+        ([target] + workers.map(\.target)).reduce(0) { $0 + (($1 as? CountsErrors)?.errorCount ?? 0) }
     }
 
     private func printTimestamp(_ label: String, epoch: Int?) throws {
@@ -177,7 +239,9 @@ public final class ArchiveRestorer {
         var s = "SET statement_timeout = 0;\n"
         s += "SET lock_timeout = 0;\n"
         s += "SET idle_in_transaction_session_timeout = 0;\n"
-        if release.setsTransactionTimeout { s += "SET transaction_timeout = 0;\n" }
+        if release.setsTransactionTimeout && (target.serverMajorVersion ?? 17) >= 17 {
+            s += "SET transaction_timeout = 0;\n"
+        }
         s += "SET client_encoding = '\(encoding)';\n"
         s += "SET standard_conforming_strings = \(standardConformingStrings ? "on" : "off");\n"
         if let role = options.role { s += "SET ROLE \(fmtId(role));\n" }

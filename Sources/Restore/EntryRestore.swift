@@ -25,6 +25,13 @@ extension ArchiveRestorer {
             }
             try printEntry(te, isData: false)
             definitionPrinted = true
+            if te.desc == "TABLE" {
+                if target.failedEntryIds.contains(te.dumpId) {
+                    if options.noDataForFailedTables { inhibitDataForFailedTable(te) }
+                } else {
+                    plan.markCreated(table: te.dumpId)
+                }
+            }
             if te.desc == "DATABASE" || te.desc == "DATABASE PROPERTIES" {
                 diagnostics.info("connecting to new database \"\(te.tag)\"")
                 try reconnect(to: te.tag)
@@ -42,8 +49,16 @@ extension ArchiveRestorer {
                     try becomeOwner(te)
                     try selectSchema(te.namespace)
                     diagnostics.info("processing data for table \"\(te.namespace ?? "").\(te.tag)\"")
+                    // A table this run created is empty: truncating it in the COPY's transaction
+                    // lets the server skip WAL with wal_level=minimal (pg_restore's use_truncate).
+                    let useTruncate = isParallelWorker && plan.wasCreated(tableData: te.dumpId) && !isLoadViaPartitionRoot(te)
+                    if useTruncate {
+                        try target.sql("BEGIN")
+                        try target.sql("TRUNCATE TABLE ONLY \(fmtQualifiedId(te.namespace, te.tag));\n\n")
+                    }
+                    defer { if useTruncate { try? target.sql("COMMIT") } }
                     if let copy = te.copyStatement, !copy.isEmpty {
-                        try target.sql(copy)
+                        try target.beginCopy(copy)
                         try reader.readData(of: te) { event in
                             if case let .bytes(b) = event {
                                 summary.dataBytes += Int64(b.count)
@@ -66,6 +81,15 @@ extension ArchiveRestorer {
                 try printEntry(te, isData: false)
             }
         }
+    }
+
+    /// Whether a TABLE DATA entry loads through its partition root (--load-via-partition-root).
+    func isLoadViaPartitionRoot(_ te: TocEntry) -> Bool {
+        if let d = te.definition, d.hasPrefix("-- load via partition root ") { return true }
+        if let c = te.copyStatement, !c.isEmpty {
+            return !c.hasPrefix("COPY \(fmtQualifiedId(te.namespace, te.tag)) ")
+        }
+        return false
     }
 
     /// BLOBS entries: each large object inside its own lo_open/lowrite/lo_close, all in one

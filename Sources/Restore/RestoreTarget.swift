@@ -9,11 +9,18 @@ import Archive
 public protocol RestoreTarget: AnyObject {
     /// True when statements go to a server: no TOC comments, and errors are counted, not fatal.
     var isDatabase: Bool { get }
+    /// The connected server's major version; nil for scripts. Settings a server would reject
+    /// (transaction_timeout before 17) are not sent to it.
+    var serverMajorVersion: Int? { get }
+    /// Dump ids of entries whose commands failed (for --no-data-for-failed-tables).
+    var failedEntryIds: Set<Int> { get }
     /// SQL text exactly as pg_restore would print it (statements, comments, blank lines).
     func sql(_ text: String) throws
     /// Executes a session-level setting (SET search_path, SET SESSION AUTHORIZATION ...).
     /// `text` is the bare command; scripts print it followed by `terminator`.
     func setting(_ text: String, terminator: String, failureIsFatal: Bool, describe: String) throws
+    /// Starts a table's COPY (the statement from the TOC entry, e.g. "COPY t (a) FROM stdin;\n").
+    func beginCopy(_ statement: String) throws
     /// COPY data rows (including the terminating "\." line, which is part of the archive data).
     func copyData(_ bytes: UnsafeRawBufferPointer) throws
     /// Called after the last COPY data of a table.
@@ -35,6 +42,8 @@ public protocol RestoreTarget: AnyObject {
 public protocol RestoreDiagnostics: AnyObject {
     func info(_ message: String)
     func warning(_ message: String)
+    /// An error that was counted and skipped (without --exit-on-error).
+    func error(_ message: String)
 }
 
 /// Diagnostics that go nowhere (library use, tests).
@@ -43,4 +52,11 @@ public final class SilentDiagnostics: RestoreDiagnostics {
     public init() {}
     public func info(_ message: String) {}
     public func warning(_ message: String) { warnings.append(message) }
+    public private(set) var errors: [String] = []
+    public func error(_ message: String) { errors.append(message) }
+}
+
+/// Targets that count errors instead of stopping (databases without --exit-on-error).
+public protocol CountsErrors {
+    var errorCount: Int { get }
 }

@@ -10,6 +10,8 @@ import Postgres
 /// of at most 16 KiB each, as pg_restore does (its LOBBUFSIZE).
 public final class ScriptTarget: RestoreTarget {
     public var isDatabase: Bool { false }
+    public var serverMajorVersion: Int? { nil }
+    public var failedEntryIds: Set<Int> { [] }
     private let output: OutputFile
     /// Whether string literals may use plain backslashes (standard_conforming_strings on).
     var standardConformingStrings = true
@@ -27,6 +29,7 @@ public final class ScriptTarget: RestoreTarget {
         try output.write(text + terminator)
     }
 
+    public func beginCopy(_ statement: String) throws { try output.write(statement) }
     public func copyData(_ bytes: UnsafeRawBufferPointer) throws { try output.write(bytes) }
     public func endCopy(tag: String) throws {}
     public func otherData(_ bytes: UnsafeRawBufferPointer) throws { try output.write(bytes) }

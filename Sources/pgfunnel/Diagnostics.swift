@@ -14,6 +14,7 @@ final class StderrDiagnostics: RestoreDiagnostics {
     init(verbose: Bool) { self.verbose = verbose }
     func info(_ message: String) { if verbose { printError("pgfunnel: \(message)") } }
     func warning(_ message: String) { printError("pgfunnel: warning: \(message)") }
+    func error(_ message: String) { printError("pgfunnel: error: \(message)") }
 }
 
 func printError(_ line: String) {

@@ -81,7 +81,8 @@ struct ImportGPBackupCommand: ParsableCommand {
         if let compress { (compression, level) = try parseCompression(compress) }
 
         let set = try BackupSet.discover(backupDir: URL(fileURLWithPath: backupDir), timestamp: timestamp)
-        if set.timestampWasChosenAutomatically {
+        // Discovery's own note usually names the choice already; say it once.
+        if set.timestampWasChosenAutomatically && !set.notes.contains(where: { $0.contains(set.timestamp) }) {
             let others = set.availableTimestamps.filter { $0 != set.timestamp }
             log.add("using backup timestamp \(set.timestamp)" + (others.isEmpty ? "" : " (also found: \(others.joined(separator: ", ")))"))
         }

@@ -6,7 +6,7 @@ struct PGFunnel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pgfunnel",
         abstract: "Single-archive dump, restore and gpbackup import for PostgreSQL and Greenplum.",
-        subcommands: [RestoreCommand.self, RewriteCommand.self, ImportGPBackupCommand.self]
+        subcommands: [RestoreCommand.self, RewriteCommand.self, VerifyCommand.self, ImportGPBackupCommand.self]
     )
 
     /// Runs the command, turning failures into one "pgfunnel: error:" line and exit status 1.

@@ -29,6 +29,9 @@ struct RestoreCommand: ParsableCommand {
 
     @OptionGroup var selection: RestoreSelectionOptions
 
+    @Flag(name: .customLong("json"), help: "With -l: print the TOC as JSON (schema in the README).")
+    var json = false
+
     @Option(name: .customLong("restrict-key"), help: "Use this string as the psql \\restrict key.")
     var restrictKey: String?
 
@@ -52,7 +55,7 @@ struct RestoreCommand: ParsableCommand {
                 let restorer = try ArchiveRestorer(reader: reader, options: options,
                                                    release: release.map(PgRestoreRelease.init(major:)),
                                                    target: ScriptTarget(output: output), diagnostics: diagnostics)
-                try output.write(restorer.tocListing())
+                try output.write(json ? restorer.tocListingJSON() : restorer.tocListing())
                 try output.commit()
                 return
             }

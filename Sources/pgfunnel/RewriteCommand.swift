@@ -23,9 +23,12 @@ struct RewriteCommand: ParsableCommand {
     @Option(name: [.customShort("Z"), .customLong("compress")], help: "none, gzip[:LEVEL], lz4[:LEVEL], zstd[:LEVEL], or a gzip level 0-9.")
     var compress: String?
 
+    @Flag(name: .customLong("manifest"), help: "Also write DESTINATION.manifest.json for `pgfunnel verify`.")
+    var manifest = false
+
     func run() throws {
         do {
-            var settings = ArchiveRewriter.Settings()
+            var settings = ArchiveRewriter.Settings(writeManifest: manifest)
             if let v = archiveVersion {
                 switch v {
                 case "1.14": settings.version = .v1_14

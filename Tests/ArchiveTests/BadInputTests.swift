@@ -134,3 +134,31 @@ final class BadInputTests: XCTestCase {
         expectError(path, contains: ["dependency ID 0 out of range"])
     }
 }
+
+/// Output files appear only when complete, and special files are written in place.
+final class OutputFileTests: XCTestCase {
+    func testDevNullStaysADevice() throws {
+        let out = try ProcessRunner.run(executable: Fixtures.pgfunnelBinary,
+                                        arguments: ["restore", "-f", "/dev/null", Fixtures.archives[0].path])
+        XCTAssertEqual(out.status, 0, out.stderr.text)
+        var st = stat()
+        XCTAssertEqual(stat("/dev/null", &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFCHR, "/dev/null was replaced by a regular file")
+    }
+
+    func testAbandonedOutputLeavesNothing() throws {
+        let dir = try Fixtures.temporaryDirectory("outputfile")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("x.sql").path
+        do {
+            let file = try OutputFile(path: path)
+            try file.write("partial")
+            file.abandon()
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
+        let file = try OutputFile(path: path)
+        try file.write("complete")
+        try file.commit()
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "complete")
+    }
+}

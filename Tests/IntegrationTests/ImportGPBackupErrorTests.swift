@@ -71,9 +71,9 @@ final class ImportGPBackupErrorTests: XCTestCase {
     func makeZstdSet() throws -> URL {
         let set = try copySet()
         for gz in ImportSamples.files(under: set) where gz.pathExtension == "gz" {
-            let plain = try Tools.run("/bin/gzip", ["-dc", gz.path])
+            let plain = try ProcessRunner.run(executable: URL(fileURLWithPath: "/bin/gzip"), arguments: ["-dc", gz.path])
             XCTAssertEqual(plain.status, 0)
-            let input = [UInt8](plain.stdout.utf8)
+            let input = [UInt8](plain.stdout)
             var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
             let written = output.withUnsafeMutableBytes { out in
                 input.withUnsafeBytes { inp in ZSTD_compress(out.baseAddress, out.count, inp.baseAddress, inp.count, 3) }

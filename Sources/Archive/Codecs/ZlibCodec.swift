@@ -1,5 +1,8 @@
 import CZlib
 
+/// Output buffer of one inflate/deflate call: large enough that per-call overhead disappears.
+let zlibBufferSize = 256 * 1024
+
 /// zlib-format (RFC 1950) inflate, as pg_dump's gzip setting writes each data stream.
 ///
 /// The z_stream lives in heap memory because zlib keeps a pointer back to it.
@@ -7,7 +10,7 @@ public struct ZlibDecompressor: StreamDecompressor {
     private final class State {
         var stream = z_stream()
         var finished = false
-        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 64 * 1024)
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: zlibBufferSize)
         deinit {
             inflateEnd(&stream)
             out.deallocate()
@@ -30,9 +33,9 @@ public struct ZlibDecompressor: StreamDecompressor {
         state.stream.avail_in = UInt32(input.count)
         repeat {
             state.stream.next_out = state.out
-            state.stream.avail_out = 64 * 1024
+            state.stream.avail_out = UInt32(zlibBufferSize)
             let rc = inflate(&state.stream, Z_NO_FLUSH)
-            let produced = 64 * 1024 - Int(state.stream.avail_out)
+            let produced = zlibBufferSize - Int(state.stream.avail_out)
             if produced > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: produced)) }
             if rc == Z_STREAM_END { state.finished = true; break }
             if rc == Z_BUF_ERROR && produced == 0 { break }
@@ -50,9 +53,9 @@ public struct ZlibDecompressor: StreamDecompressor {
         state.stream.avail_in = 0
         while true {
             state.stream.next_out = state.out
-            state.stream.avail_out = 64 * 1024
+            state.stream.avail_out = UInt32(zlibBufferSize)
             let rc = inflate(&state.stream, Z_FINISH)
-            let produced = 64 * 1024 - Int(state.stream.avail_out)
+            let produced = zlibBufferSize - Int(state.stream.avail_out)
             if produced > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: produced)) }
             if rc == Z_STREAM_END { state.finished = true; return }
             if rc == Z_BUF_ERROR && produced > 0 { continue }
@@ -66,7 +69,7 @@ public struct ZlibDecompressor: StreamDecompressor {
 public struct ZlibCompressor: StreamCompressor {
     private final class State {
         var stream = z_stream()
-        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 64 * 1024)
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: zlibBufferSize)
         deinit {
             deflateEnd(&stream)
             out.deallocate()
@@ -95,12 +98,12 @@ public struct ZlibCompressor: StreamCompressor {
     private func run(flush: Int32, output: (UnsafeRawBufferPointer) throws -> Void) throws {
         while true {
             state.stream.next_out = state.out
-            state.stream.avail_out = 64 * 1024
+            state.stream.avail_out = UInt32(zlibBufferSize)
             let rc = deflate(&state.stream, flush)
             guard rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR else {
                 throw CodecError(codec: "zlib", message: "deflate failed (\(rc))")
             }
-            let produced = 64 * 1024 - Int(state.stream.avail_out)
+            let produced = zlibBufferSize - Int(state.stream.avail_out)
             if produced > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: produced)) }
             if flush == Z_FINISH {
                 if rc == Z_STREAM_END { return }

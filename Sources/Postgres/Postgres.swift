@@ -1,1 +1,0 @@
-// Postgres module. See README's architecture section.

@@ -1,1 +1,0 @@
-// TestSupport module. See README's architecture section.
