@@ -54,7 +54,9 @@ public enum ArchiveExportError: Error, CustomStringConvertible {
         case let .tableData(table, file, underlying):
             let detail = String(describing: underlying)
             // Most GPBackupError texts already start with the file; don't say it twice.
-            return detail.hasPrefix(file) ? "TABLE DATA \(table): \(detail)" : "\(file): TABLE DATA \(table): \(detail)"
+            if detail.hasPrefix(file) { return "TABLE DATA \(table): \(detail)" }
+            // A row-count mismatch already starts with the table's name.
+            return detail.hasPrefix(table) ? "\(file): TABLE DATA \(detail)" : "\(file): TABLE DATA \(table): \(detail)"
         case let .invalidOptions(message):
             return message
         }
