@@ -1,4 +1,6 @@
 import ArgumentParser
+import Postgres
+import Restore
 import Archive
 import Foundation
 import GPBackup
@@ -28,10 +30,18 @@ struct ImportGPBackupCommand: ParsableCommand {
     var timestamp: String?
 
     @Option(name: [.customShort("f"), .customLong("file")], help: "Archive to write (- for standard output).")
-    var file: String
+    var file: String?
 
-    @Option(name: .customLong("target"), help: "postgres (rewrite Greenplum-only SQL) or greenplum (keep it).")
-    var target: String = "postgres"
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(name: [.customShort("e"), .customLong("exit-on-error")], help: "With -d: stop at the first error.")
+    var exitOnError = false
+
+    @Flag(name: [.customShort("1"), .customLong("single-transaction")], help: "With -d: restore as a single transaction.")
+    var singleTransaction = false
+
+    @Option(name: .customLong("target"), help: "postgres (rewrite Greenplum-only SQL) or greenplum (keep it); default postgres for -f, the server's kind for -d.")
+    var target: String?
 
     @Flag(name: .customLong("with-globals"), help: "Include roles, resource queues/groups, tablespaces and the database.")
     var withGlobals = false
@@ -55,8 +65,11 @@ struct ImportGPBackupCommand: ParsableCommand {
     var compress: String?
 
     func validate() throws {
+        if (file == nil) == (connection.dbname == nil) {
+            throw ValidationError("give exactly one of -f/--file (write an archive) and -d/--dbname (restore directly)")
+        }
         if dataOnly && schemaOnly { throw ValidationError("options -s/--schema-only and -a/--data-only cannot be used together") }
-        if Target(rawValue: target) == nil { throw ValidationError("--target must be postgres or greenplum, not \"\(target)\"") }
+        if let target, Target(rawValue: target) == nil { throw ValidationError("--target must be postgres or greenplum, not \"\(target)\"") }
         for t in tables where !t.contains(".") {
             throw ValidationError("-t \(t): give the table as SCHEMA.TABLE")
         }
@@ -86,7 +99,18 @@ struct ImportGPBackupCommand: ParsableCommand {
             let others = set.availableTimestamps.filter { $0 != set.timestamp }
             log.add("using backup timestamp \(set.timestamp)" + (others.isEmpty ? "" : " (also found: \(others.joined(separator: ", ")))"))
         }
-        let plan = try ImportPlan.build(set: set, options: .init(target: Target(rawValue: target) ?? .postgres, withGlobals: withGlobals))
+        let direct = connection.dbname != nil
+        // For -d the target follows the server: Greenplum keeps its syntax, PostgreSQL gets it rewritten.
+        var chosenTarget = Target.postgres
+        if let target, let t = Target(rawValue: target) {
+            chosenTarget = t
+        } else if direct {
+            let probe = try Connection(parameters: connection.parameters(), passwordProvider: connection.passwordProvider)
+            let version = try probe.query("SELECT pg_catalog.version()")[0, 0] ?? ""
+            probe.close()
+            if version.contains("Greenplum") { chosenTarget = .greenplum }
+        }
+        let plan = try ImportPlan.build(set: set, options: .init(target: chosenTarget, withGlobals: withGlobals))
         for note in plan.notes { log.add("note: \(note)") }
         for note in plan.report.notes { log.add("\(note.action.rawValue): \(note.object): \(note.what) (\(note.why))") }
         let untranslated = plan.report.notes.filter { $0.action == .untranslated }.count
@@ -94,16 +118,52 @@ struct ImportGPBackupCommand: ParsableCommand {
             log.add("warning: \(untranslated) statement(s) left untranslated; PostgreSQL may reject them (see above)")
         }
 
+        if direct {
+            // The direct path stages the merged archive (lz4: cheap to write and read back) in a
+            // temporary directory and replays it with the restore engine through one connection.
+            compression = .lz4
+            level = nil
+        }
+        let staging = direct ? try makeStagingDirectory() : nil
+        defer { if let staging { try? FileManager.default.removeItem(atPath: staging) } }
+        let archivePath = staging.map { $0 + "/import.dump" } ?? file ?? "-"
         let export = try ArchiveExport(plan: plan, set: set, options: .init(
             schemas: schemas, tables: tables, dataOnly: dataOnly, schemaOnly: schemaOnly, compression: compression, level: level))
-        let output = try OutputFile(path: file)
+        let output = try OutputFile(path: archivePath)
         var tableLines: [String] = []
         let summary = try export.write(to: output) { table in
             tableLines.append("rows: \(table.name): \(table.rows) (rowscopied \(table.rowsCopied), \(table.segmentFiles) segment part(s))")
         }
         for line in tableLines { log.add(line) }
         log.add("imported \(summary.tables.count) table(s), \(summary.totalRows) row(s) matching rowscopied, "
-            + "\(summary.totalBytes) bytes of COPY text, \(summary.entryCount) TOC entries into \(file == "-" ? "standard output" : file)")
+            + "\(summary.totalBytes) bytes of COPY text, \(summary.entryCount) TOC entries into "
+            + (direct ? "database \(connection.dbname ?? "")" : (archivePath == "-" ? "standard output" : archivePath)))
+        if direct {
+            let errors = try restoreDirectly(archivePath: archivePath)
+            if errors > 0 { throw CommandFailure("errors ignored on restore: \(errors)") }
+        }
+    }
+
+    private func makeStagingDirectory() throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let path = base + "/pgfunnel-import-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o700])
+        return path
+    }
+
+    /// Replays the staged archive into the -d database with pgfunnel's restore engine.
+    private func restoreDirectly(archivePath: String) throws -> Int {
+        var options = RestoreOptions()
+        options.exitOnError = exitOnError || singleTransaction
+        options.singleTransaction = singleTransaction
+        let diagnostics = StderrDiagnostics(verbose: false)
+        let target = try DatabaseTarget(parameters: connection.parameters(), passwordProvider: connection.passwordProvider,
+                                        exitOnError: options.exitOnError, diagnostics: diagnostics)
+        let restorer = try ArchiveRestorer(reader: ArchiveReader(path: archivePath), options: options,
+                                           target: target, diagnostics: diagnostics)
+        _ = try restorer.run()
+        return restorer.errorCount
     }
 
     /// Error texts: each of these types already names the file at fault.
@@ -113,6 +173,8 @@ struct ImportGPBackupCommand: ParsableCommand {
         case let e as ArchiveExportError: return e.description
         case let e as ArchiveError: return e.description
         case let e as CommandFailure: return e.message
+        case let e as RestoreError: return e.description
+        case let e as PostgresError: return e.description
         default: return "\(error)"
         }
     }

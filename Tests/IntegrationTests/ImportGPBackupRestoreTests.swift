@@ -48,4 +48,34 @@ final class ImportGPBackupRestoreTests: XCTestCase {
             XCTAssertEqual(try counts(server, viaScript, tables: Array(expected.keys)), expected, "\(name) via psql")
         }
     }
+
+    /// `import-gpbackup -d` (one connection, pgfunnel's own restore engine) gives the same
+    /// database as importing to an archive and restoring it with `pgfunnel restore -d`.
+    func testDirectImportEqualsImportThenRestore() throws {
+        let server = try TestServer.shared(major: 15)
+        try server.psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'testrole') THEN CREATE ROLE testrole; END IF; END $$;")
+        let work = try Fixtures.temporaryDirectory("import-direct")
+        defer { try? FileManager.default.removeItem(at: work) }
+        for name in ImportSamples.setNames {
+            let expected = try ImportSamples.expectedCounts(name)
+            let archive = work.appendingPathComponent("\(name).dump")
+            try Tools.importSet(ImportSamples.set(name), to: archive)
+            let viaArchive = try server.freshDatabase(prefix: "import_two_step")
+            let direct = try server.freshDatabase(prefix: "import_direct")
+            defer { try? server.dropDatabase(viaArchive); try? server.dropDatabase(direct) }
+            let restored = try Tools.pgfunnel(["restore", "-e", "-d", server.conninfo(database: viaArchive), archive.path])
+            XCTAssertEqual(restored.status, 0, restored.stderr)
+            let imported = try Tools.pgfunnel(["import-gpbackup", "--backup-dir", ImportSamples.set(name).path, "-e",
+                                               "-d", server.conninfo(database: direct)])
+            XCTAssertEqual(imported.status, 0, imported.stderr)
+            XCTAssertEqual(try counts(server, direct, tables: Array(expected.keys)), expected, "\(name) direct")
+            for db in [viaArchive, direct] {
+                XCTAssertEqual(try counts(server, db, tables: Array(expected.keys)), expected, "\(name) in \(db)")
+            }
+            let a = try server.runTool("pg_dump", args: ["--schema-only", "-d", viaArchive]).stdout.text
+            let b = try server.runTool("pg_dump", args: ["--schema-only", "-d", direct]).stdout.text
+            func strip(_ s: String) -> String { s.split(separator: "\n").filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }.joined(separator: "\n") }
+            XCTAssertEqual(strip(a), strip(b), "\(name): schemas differ")
+        }
+    }
 }
