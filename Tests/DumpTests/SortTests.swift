@@ -55,7 +55,7 @@ final class SortTests: XCTestCase {
         }
         let order = try g.order(major: 18, keepBoundaries: true)
         XCTAssertEqual(order, [
-            "namespace", "procLang", "collation", "transform", "extension", "type", "shellType", "cast", "function",
+            "namespace", "procLang", "collation", "transform", "extension", "shellType", "type", "cast", "function",
             "aggregate", "accessMethod", "operator", "opclass", "opfamily", "conversion", "tsParser", "tsTemplate",
             "tsDict", "tsConfig", "fdw", "foreignServer", "table", "tableAttach", "dummyType", "attrDef", "<pre>",
             "tableData", "sequenceSet", "largeObject", "largeObjectData", "relStats", "<post>", "constraint", "index",
