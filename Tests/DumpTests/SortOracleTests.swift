@@ -19,9 +19,13 @@ import XCTest
 /// pg_dump's where an undumped object delayed a candidate.
 final class SortOracleTests: XCTestCase {
     func testOrderMatchesPgDump15() throws { try checkOrder(major: 15) }
+    func testOrderMatchesPgDump16() throws { try checkOrder(major: 16) }
+    func testOrderMatchesPgDump17() throws { try checkOrder(major: 17) }
     func testOrderMatchesPgDump18() throws { try checkOrder(major: 18) }
+    /// 18's relation statistics (data section for tables, post-data for indexes and matviews).
+    func testOrderMatchesPgDump18WithStatistics() throws { try checkOrder(major: 18, pgDumpArguments: ["--statistics"]) }
 
-    func checkOrder(major: Int) throws {
+    func checkOrder(major: Int, pgDumpArguments: [String] = []) throws {
         guard ReferenceTools.hasServer(major: major) else { throw XCTSkip("no PostgreSQL \(major) install") }
         let server = try TestServer.shared(major: major)
         let roles = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("fixtures/fixture-roles.sql"), encoding: .utf8)
@@ -31,7 +35,7 @@ final class SortOracleTests: XCTestCase {
         try server.psql(fixture, database: db)
         let dir = try Fixtures.temporaryDirectory("sort-oracle")
         let archivePath = dir.appendingPathComponent("fixture.dump").path
-        let dump = try server.runTool("pg_dump", args: ["-Fc", "-f", archivePath, "-d", server.conninfo(database: db)])
+        let dump = try server.runTool("pg_dump", args: ["-Fc", "-f", archivePath, "-d", server.conninfo(database: db)] + pgDumpArguments)
         XCTAssertEqual(dump.status, 0, dump.stderr.text)
         let entries = try ArchiveReader(path: archivePath).entries
 
@@ -71,7 +75,7 @@ final class SortOracleTests: XCTestCase {
         let common = Self.longestCommonSubsequence(ours, theirs)
         let firstDifferences = zip(ours, theirs).enumerated().filter { $0.element.0 != $0.element.1 }.prefix(15)
             .map { "#\($0.offset): ours \(label($0.element.0)) | pg_dump \(label($0.element.1))" }
-        let summary = "pg_dump \(major): \(theirs.count) objects, \(samePosition) at pg_dump's position, LCS \(common); "
+        let summary = "pg_dump \(major) \(pgDumpArguments.joined(separator: " ")): \(theirs.count) objects, \(samePosition) at pg_dump's position, LCS \(common); "
             + "left out: \(skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); warnings: \(result.warnings)"
         print("SORT ORACLE " + summary)
         XCTAssertEqual(ours.count, theirs.count)
