@@ -10,6 +10,12 @@ public enum DumpObjectKind: Int, CaseIterable, Sendable {
     case tsConfig, fdw, foreignServer, defaultACL, transform, largeObject, largeObjectData, preDataBoundary
     case postDataBoundary, eventTrigger, refreshMatview, policy, publication, publicationRel
     case publicationTableInSchema, subscription
+    // Appended for pg_dump 17+ / 18 (kept at the end so existing raw values do not move; the raw
+    // value only breaks ties between kinds of equal sort priority, and these two have their own).
+    /// pg_dump 17+ DO_SUBSCRIPTION_REL ("SUBSCRIPTION TABLE", binary upgrade only).
+    case subscriptionRel
+    /// pg_dump 18 DO_REL_STATS ("STATISTICS DATA": relation and attribute statistics).
+    case relStats
 }
 
 /// One object pg_dump may dump: what the sorter orders and the emitter turns into TOC entries.
@@ -29,8 +35,37 @@ public final class DumpObject {
     /// Dump ids of objects this one must follow.
     public var dependencies: [Int] = []
     /// Extra sort keys pg_dump's DOTypeNameCompare uses after kind, schema and name (for example
-    /// a function's argument types), already formatted as it compares them.
+    /// a function's argument types), already formatted as it compares them: compared element by
+    /// element as bytes (strcmp). Build them with `SortTiebreak` (Sort/TypeNameOrder.swift).
     public var sortTiebreak: [String] = []
+
+    // Facts pg_dump_sort.c reads from the kind-specific Info structs to repair dependency loops
+    // (Sort/DependencyLoopRepair.swift). Providers fill those of their kinds; nil/false otherwise.
+    /// Tables (and pg_dump 18 relation statistics): pg_class.relkind ("r", "v", "m", "p", ...).
+    public var relkind: Character?
+    /// Rules, triggers, policies, attribute defaults, constraints: dump id of the table they belong
+    /// to; domain constraints: of the domain (pg_dump's ruletable / adtable / contable / condomain).
+    public var parentDumpId: Int?
+    /// Constraints: pg_constraint.contype ("c", "p", "u", "f", "x", "n").
+    public var constraintType: Character?
+    /// Rules: ev_type = '1' and is_instead (a view's or matview's ON SELECT rule).
+    public var isOnSelectInsteadRule = false
+    /// Types with I/O functions (base and range types): dump id of their shell type.
+    public var shellTypeDumpId: Int?
+    /// Indexes on partitions: OID of the partitioned index they are attached to (0: none).
+    public var parentIndexOid: UInt32 = 0
+    /// pg_dump 18 relation statistics: their section (data for tables, post-data for indexes and
+    /// matviews); loop repair can move a matview's statistics to post-data.
+    public var statisticsSection: ArchiveSection?
+
+    // Flags providers set and loop repair may change; emit closures must honour them.
+    /// Rules, constraints, attribute defaults: dumped as a TOC entry of their own instead of
+    /// inside their table's / domain's / view's definition (then post-data for rules, constraints).
+    public var separate = false
+    /// Views whose ON SELECT rule was split off: CREATE VIEW prints a dummy definition.
+    public var dummyView = false
+    /// Matviews, functions: definition postponed into post-data (boundary loop repair).
+    public var postponedDefinition = false
     /// Whether this object's definition / data are to be dumped (selection, extension membership).
     public var dumpDefinition = true
     public var dumpData = true
