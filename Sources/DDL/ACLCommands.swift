@@ -65,9 +65,12 @@ public enum ACLCommands {
         let grantItems = aclItems.filter { !baseItems.contains($0) }
         let revokeItems = baseItems.filter { !aclItems.contains($0) }
 
-        var qualified = ""
-        if let ns = namespace, !ns.isEmpty { qualified = context.id(ns) + "." }
-        qualified += name
+        // "ON <type> <object> "; default privileges have no object, which pg_dump 15 still
+        // surrounded with spaces ("ON TABLES  TO") and 16+ does not.
+        var target = type + " "
+        if let ns = namespace, !ns.isEmpty { target += context.id(ns) + "." }
+        target += name
+        if !(name.isEmpty && context.pgDumpMajor >= 16) { target += " " }
 
         // Revokes and the owner's own grants go first, everything else after.
         var first = ""
@@ -76,7 +79,7 @@ public enum ACLCommands {
             guard let parsed = parseItem(item, type: type, subname: subname, separateGrantOption: false,
                                          pgDumpMajor: context.pgDumpMajor) else { throw failure }
             guard !parsed.privileges.isEmpty else { continue }
-            first += "\(prefix)REVOKE \(parsed.privileges) ON \(type) \(qualified) FROM "
+            first += "\(prefix)REVOKE \(parsed.privileges) ON \(target)FROM "
             first += parsed.grantee.isEmpty ? "PUBLIC;\n" : "\(context.id(parsed.grantee));\n"
         }
 
@@ -92,10 +95,10 @@ public enum ACLCommands {
             if needsSession { text += "SET SESSION AUTHORIZATION \(context.id(parsed.grantor));\n" }
             let grantee = parsed.grantee.isEmpty ? "PUBLIC" : context.id(parsed.grantee)
             if !parsed.privileges.isEmpty {
-                text += "\(prefix)GRANT \(parsed.privileges) ON \(type) \(qualified) TO \(grantee);\n"
+                text += "\(prefix)GRANT \(parsed.privileges) ON \(target)TO \(grantee);\n"
             }
             if !parsed.privilegesWithGrantOption.isEmpty {
-                text += "\(prefix)GRANT \(parsed.privilegesWithGrantOption) ON \(type) \(qualified) TO \(grantee) WITH GRANT OPTION;\n"
+                text += "\(prefix)GRANT \(parsed.privilegesWithGrantOption) ON \(target)TO \(grantee) WITH GRANT OPTION;\n"
             }
             if needsSession { text += "RESET SESSION AUTHORIZATION;\n" }
             if let owner, parsed.grantee == owner, parsed.grantor == owner { first += text } else { second += text }

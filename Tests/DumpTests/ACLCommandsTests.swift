@@ -56,15 +56,16 @@ final class ACLCommandsTests: XCTestCase {
     }
 
     func testQuotedRoleNames() throws {
-        let acl = #"{"Fixture Owner"=UC/"Fixture Owner","fixture ""quoted"" Rôle"=U*/"Fixture Owner"}"#
-        XCTAssertEqual(try build("SCHEMA", "fx", ns: nil, acl: acl, base: #"{"Fixture Owner"=UC/"Fixture Owner"}"#,
+        // Array text quotes elements holding quotes or spaces; inside, putid() quoting with "" for ".
+        let acl = #"{"\"Fixture Owner\"=UC/\"Fixture Owner\"","\"fixture \"\"quoted\"\" Rôle\"=U*/\"Fixture Owner\""}"#
+        XCTAssertEqual(try build("SCHEMA", "fx", ns: nil, acl: acl, base: #"{"\"Fixture Owner\"=UC/\"Fixture Owner\""}"#,
                                  owner: "Fixture Owner"),
                        "GRANT USAGE ON SCHEMA fx TO \"fixture \"\"quoted\"\" Rôle\" WITH GRANT OPTION;\n")
     }
 
     func testOwnerRevokingOwnRights() throws {
-        let acl = #"{"Fixture Owner"=arwxt/"Fixture Owner"}"#
-        let base = #"{"Fixture Owner"=arwdDxt/"Fixture Owner"}"#
+        let acl = #"{"\"Fixture Owner\"=arwxt/\"Fixture Owner\""}"#
+        let base = #"{"\"Fixture Owner\"=arwdDxt/\"Fixture Owner\""}"#
         XCTAssertEqual(try build("TABLE", "accounts", acl: acl, base: base, owner: "Fixture Owner"), """
             REVOKE ALL ON TABLE fx.accounts FROM "Fixture Owner";
             GRANT SELECT,INSERT,REFERENCES,TRIGGER,UPDATE ON TABLE fx.accounts TO "Fixture Owner";
@@ -95,7 +96,7 @@ final class ACLCommandsTests: XCTestCase {
     }
 
     func testColumnPrivileges() throws {
-        let acl = #"{reader=rw/alice,"x y"=a/alice}"#
+        let acl = #"{reader=rw/alice,"\"x y\"=a/alice"}"#
         XCTAssertEqual(try build("TABLE", "t", sub: "\"order\"", acl: acl, base: "{}"), """
             GRANT SELECT("order"),UPDATE("order") ON TABLE fx.t TO reader;
             GRANT INSERT("order") ON TABLE fx.t TO "x y";
@@ -138,12 +139,17 @@ final class ACLCommandsTests: XCTestCase {
     }
 
     func testDefaultPrivileges() throws {
-        XCTAssertEqual(try ACLCommands.buildDefault(type: "TABLES", namespace: "fx", acls: "{reader=r/\"Fixture Owner\"}",
+        // pg_dump 15 prints the empty object name between two spaces; 16+ does not.
+        let tables = #"{"reader=r/\"Fixture Owner\""}"#
+        XCTAssertEqual(try ACLCommands.buildDefault(type: "TABLES", namespace: "fx", acls: tables,
                                                     defaultACL: "{}", owner: "Fixture Owner", context: ctx15),
+                       "ALTER DEFAULT PRIVILEGES FOR ROLE \"Fixture Owner\" IN SCHEMA fx GRANT SELECT ON TABLES  TO reader;\n")
+        XCTAssertEqual(try ACLCommands.buildDefault(type: "TABLES", namespace: "fx", acls: tables,
+                                                    defaultACL: "{}", owner: "Fixture Owner", context: ctx17),
                        "ALTER DEFAULT PRIVILEGES FOR ROLE \"Fixture Owner\" IN SCHEMA fx GRANT SELECT ON TABLES TO reader;\n")
         XCTAssertEqual(try ACLCommands.buildDefault(type: "FUNCTIONS", namespace: nil, acls: "{alice=X/alice}",
                                                     defaultACL: "{=X/alice,alice=X/alice}", owner: "alice", context: ctx15),
-                       "ALTER DEFAULT PRIVILEGES FOR ROLE alice REVOKE ALL ON FUNCTIONS FROM PUBLIC;\n")
+                       "ALTER DEFAULT PRIVILEGES FOR ROLE alice REVOKE ALL ON FUNCTIONS  FROM PUBLIC;\n")
     }
 
     func testParseErrors() {

@@ -288,7 +288,8 @@ enum PgDumpSession {
             SET synchronize_seqscans TO off; SET statement_timeout = 0; SET lock_timeout = 0;
             SET idle_in_transaction_session_timeout = 0; SET row_security = off;
             SELECT pg_catalog.set_config('search_path', '', false);
-            BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;
             """)
+        // Its own statement: a multi-statement string is one implicit transaction.
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
     }
 }
