@@ -65,6 +65,10 @@ final class PrivilegesOracleTests: XCTestCase {
                 COMMENT ON LARGE OBJECT 200002 IS 'second of a group';
                 SELECT pg_catalog.lo_from_bytea(300000, pg_catalog.decode(repeat('00ff', 300000), 'hex'));
                 """#, database: db)
+            if major >= 18 {
+                // PostgreSQL 18's default privileges for large objects (defaclobjtype 'L').
+                try server.psql("ALTER DEFAULT PRIVILEGES FOR ROLE fixture_app GRANT SELECT ON LARGE OBJECTS TO fixture_reader;", database: db)
+            }
             try runOracle(server: server, database: db, dumpMajor: major, report: &report, failures: &failures)
         }
         if report.isEmpty { throw XCTSkip("no PostgreSQL 15 or 18 installed") }
