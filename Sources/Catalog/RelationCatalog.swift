@@ -126,7 +126,7 @@ public enum RelationCatalog {
             SELECT a.attrelid, a.attnum, a.attname, \(v >= 170000 ? "coalesce(a.attstattarget, -1)" : "a.attstattarget"),
               a.attstorage, t.typstorage, a.attnotnull, a.atthasdef, a.attisdropped, a.attislocal,
               pg_catalog.format_type(t.oid, a.atttypmod) AS atttypname,
-              array_to_string(a.attoptions, ', ') AS attoptions,
+              array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE substr(o, 1, 10) <> 'pg_attver='), ', ') AS attoptions,
               CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN
                 (SELECT ARRAY[cn.nspname::text, co2.collname::text]
                  FROM pg_catalog.pg_collation co2 JOIN pg_catalog.pg_namespace cn ON cn.oid = co2.collnamespace
@@ -254,6 +254,32 @@ public enum RelationCatalog {
             rows[o]?.isCalled = row[2] == "t"
         }
         return sequences.compactMap { rows[$0.oid] }
+    }
+
+    /// Objects pg_dump_sort's loop repair always splits out, found from pg_depend:
+    /// - defaults that use a sequence owned by their own table (serial columns: table ->
+    ///   default -> sequence -> table), which become separate DEFAULT entries;
+    /// - views whose ON SELECT rule depends on a constraint (GROUP BY on a primary key), which
+    ///   become dummy views plus a CREATE OR REPLACE VIEW rule in post-data.
+    public static func loopBreakers(_ c: Connection) throws -> (separateDefaults: Set<UInt32>, dummyViews: Set<UInt32>) {
+        let defaults = try run(c, "defaults using owned sequences", """
+            SELECT DISTINCT ad.oid
+            FROM pg_catalog.pg_attrdef ad
+            JOIN pg_catalog.pg_depend d ON (d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND d.objid = ad.oid
+              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass)
+            JOIN pg_catalog.pg_class s ON (s.oid = d.refobjid AND s.relkind = 'S')
+            JOIN pg_catalog.pg_depend o ON (o.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND o.objid = s.oid
+              AND o.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND o.refobjid = ad.adrelid AND o.deptype = 'a')
+            """)
+        let views = try run(c, "views depending on constraints", """
+            SELECT DISTINCT r.ev_class
+            FROM pg_catalog.pg_rewrite r
+            JOIN pg_catalog.pg_class v ON (v.oid = r.ev_class AND v.relkind = 'v')
+            JOIN pg_catalog.pg_depend d ON (d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+              AND d.refclassid = 'pg_catalog.pg_constraint'::pg_catalog.regclass)
+            WHERE r.ev_type = '1' AND r.is_instead
+            """)
+        return (Set(defaults.map { oid($0[0]) }), Set(views.map { oid($0[0]) }))
     }
 
     // MARK: helpers shared with the other catalog queries

@@ -47,7 +47,8 @@ enum RelationPostData {
             let onSelect = [.view, .materializedView].contains(t.relkind) && r.eventType == "1" && r.isInstead
             let obj = DumpObject(kind: .rule, catalogId: r.id, name: r.name, namespace: t.namespace)
             context.graph.add(obj)
-            if onSelect {
+            // repairViewRuleMultiLoop: a dummy view's rule is dumped separately, after the view.
+            if onSelect && !set.dummyViews.contains(t.id.oid) {
                 // Merged into CREATE VIEW: sorted before the view so its dependencies place the view.
                 obj.dumpDefinition = false
                 context.graph.object(dumpId: tableId)?.dependencies.append(obj.dumpId)

@@ -17,6 +17,9 @@ final class RelationSet {
     var defaults: [UInt32: [Int: AttributeDefaultRow]] = [:]
     var checks: [UInt32: [CheckConstraintRow]] = [:]
     var sequences: [UInt32: SequenceRow] = [:]
+    /// pg_dump_sort loop repairs known in advance (RelationCatalog.loopBreakers).
+    var loopSeparatedDefaults: Set<UInt32> = []
+    var dummyViews: Set<UInt32> = []
 
     func relation(_ oid: UInt32) -> RelationRow? { byOid[oid].map { relations[$0] } }
 
@@ -56,6 +59,7 @@ final class RelationSet {
         for q in try RelationCatalog.sequences(c, sequences: seqs.map { ($0.id.oid, $0.namespace, $0.name) }, serverVersion: v) {
             s.sequences[q.relationOid] = q
         }
+        (s.loopSeparatedDefaults, s.dummyViews) = try RelationCatalog.loopBreakers(c)
         return s
     }
 
@@ -77,7 +81,7 @@ final class RelationSet {
             let separate: Bool
             if col.generated != nil { separate = false }
             else if t.relkind == .view { separate = true }
-            else { separate = !TableDDL.printsColumn(col, of: t) }
+            else { separate = !TableDDL.printsColumn(col, of: t) || loopSeparatedDefaults.contains(d.id.oid) }
             result[n] = DefaultInfo(row: d, separate: separate, manufactured: false)
         }
         // flagInhAttrs (tables only: views, matviews and sequences never have parents).
@@ -128,6 +132,7 @@ final class RelationSet {
         }
         m.checks = (checks[t.id.oid] ?? []).map { CheckModel(check: $0, separate: !$0.validated) }
         m.parents = (parents[t.id.oid] ?? []).compactMap { relation($0) }.map { ($0.namespace, $0.name) }
+        m.dummyView = t.relkind == .view && dummyViews.contains(t.id.oid)
         return m
     }
 

@@ -74,7 +74,7 @@ public enum RelationsProvider: CatalogProvider {
     static func addTable(_ t: RelationRow, _ obj: DumpObject, _ set: RelationSet, _ context: ProviderContext, ids: [UInt32: Int]) {
         let graph = context.graph
         let metadata = context.metadata
-        var model = set.model(t)
+        let model = set.model(t)
         let columns = set.columns[t.id.oid] ?? []
 
         // Defaults: inline ones are sorted before the table (table depends on them); separate
@@ -85,7 +85,8 @@ public enum RelationsProvider: CatalogProvider {
             def.dumpDefinition = d.separate
             graph.add(def)
             if d.separate {
-                if d.manufactured { def.dependencies.append(obj.dumpId) }
+                // Manufactured DEFAULT NULLs and defaults split out of a dependency loop follow the table.
+                if d.manufactured || set.loopSeparatedDefaults.contains(d.row.id.oid) { def.dependencies.append(obj.dumpId) }
                 def.emit = { emitter, def in
                     if emitter.context.dataOnly { return }
                     let ddl = TableDDL.separateDefault(table: t, column: column, expression: d.row.expression, emitter.context)
@@ -116,9 +117,8 @@ public enum RelationsProvider: CatalogProvider {
                                     namespace: t.namespace, owner: t.owner, catalogId: k.check.id, parent: con.dumpId)
             }
         }
-        // A view's ON SELECT rule is merged into CREATE VIEW: the view depends on it
-        // (RelationPostData adds the rule objects and these dependencies).
-        model.dummyView = false
+        // A view's ON SELECT rule is merged into CREATE VIEW unless the view is a dummy one
+        // (RelationPostData adds the rule objects and their dependencies).
         let reltype = TableDDL.typeName(t.relkind)
         obj.emit = { emitter, obj in
             let ctx = emitter.context
