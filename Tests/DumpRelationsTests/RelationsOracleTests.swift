@@ -18,6 +18,8 @@ final class RelationsOracleTests: XCTestCase {
                         "POLICY", "ROW SECURITY", "TABLE DATA", "COMMENT"]
 
     func testFixtureMatchesPgDump15() throws { try compare(major: 15) }
+    func testFixtureMatchesPgDump16() throws { try compare(major: 16) }
+    func testFixtureMatchesPgDump17() throws { try compare(major: 17) }
     func testFixtureMatchesPgDump18() throws { try compare(major: 18) }
 
     /// pg_dump's setup_connection, then the snapshot transaction.
@@ -29,6 +31,19 @@ final class RelationsOracleTests: XCTestCase {
                     "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"] {
             _ = try c.query(sql)
         }
+    }
+
+    /// Runs RelationsProvider like pg_dump would on a fresh session and emits every object.
+    static func runProvider(_ connection: Connection, major: Int, selection: DumpSelection = DumpSelection()) throws -> DumpEmitter {
+        try configureSession(connection)
+        let render = RenderContext(serverVersion: connection.serverVersionNum, pgDumpMajor: major)
+        let graph = DumpGraph()
+        let context = ProviderContext(connection: connection, render: render, selection: selection,
+                                      metadata: try ObjectMetadata.load(connection: connection), graph: graph)
+        try RelationsProvider.load(context)
+        let emitter = DumpEmitter(graph: graph, context: render)
+        for obj in graph.objects { try obj.emit?(emitter, obj) }
+        return emitter
     }
 
     static func loadFixture(_ server: TestServer) throws -> String {
@@ -53,14 +68,7 @@ final class RelationsOracleTests: XCTestCase {
 
         let connection = try server.connect(database: db)
         defer { connection.close() }
-        try Self.configureSession(connection)
-        let render = RenderContext(serverVersion: connection.serverVersionNum, pgDumpMajor: major)
-        let graph = DumpGraph()
-        let context = ProviderContext(connection: connection, render: render, selection: DumpSelection(),
-                                      metadata: try ObjectMetadata.load(connection: connection), graph: graph)
-        try RelationsProvider.load(context)
-        let emitter = DumpEmitter(graph: graph, context: render)
-        for obj in graph.objects { try obj.emit?(emitter, obj) }
+        let emitter = try Self.runProvider(connection, major: major)
 
         let report = Self.compare(theirs: theirs, ours: emitter.entries)
         print("pg_dump \(major) relations oracle:\n" + report.table)
