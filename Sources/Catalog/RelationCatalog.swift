@@ -261,7 +261,8 @@ public enum RelationCatalog {
     ///   default -> sequence -> table), which become separate DEFAULT entries;
     /// - views whose ON SELECT rule depends on a constraint (GROUP BY on a primary key), which
     ///   become dummy views plus a CREATE OR REPLACE VIEW rule in post-data.
-    public static func loopBreakers(_ c: Connection) throws -> (separateDefaults: Set<UInt32>, dummyViews: Set<UInt32>) {
+    public static func loopBreakers(_ c: Connection) throws
+        -> (separateDefaults: Set<UInt32>, viewsOnConstraints: [(view: UInt32, constrainedTable: UInt32)]) {
         let defaults = try run(c, "defaults using owned sequences", """
             SELECT DISTINCT ad.oid
             FROM pg_catalog.pg_attrdef ad
@@ -272,14 +273,15 @@ public enum RelationCatalog {
               AND o.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND o.refobjid = ad.adrelid AND o.deptype = 'a')
             """)
         let views = try run(c, "views depending on constraints", """
-            SELECT DISTINCT r.ev_class
+            SELECT DISTINCT r.ev_class, co.conrelid
             FROM pg_catalog.pg_rewrite r
             JOIN pg_catalog.pg_class v ON (v.oid = r.ev_class AND v.relkind = 'v')
             JOIN pg_catalog.pg_depend d ON (d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
               AND d.refclassid = 'pg_catalog.pg_constraint'::pg_catalog.regclass)
+            JOIN pg_catalog.pg_constraint co ON co.oid = d.refobjid
             WHERE r.ev_type = '1' AND r.is_instead
             """)
-        return (Set(defaults.map { oid($0[0]) }), Set(views.map { oid($0[0]) }))
+        return (Set(defaults.map { oid($0[0]) }), views.map { (oid($0[0]), oid($0[1])) })
     }
 
     // MARK: helpers shared with the other catalog queries

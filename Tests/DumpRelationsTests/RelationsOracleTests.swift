@@ -36,7 +36,9 @@ final class RelationsOracleTests: XCTestCase {
     /// Runs RelationsProvider like pg_dump would on a fresh session and emits every object.
     static func runProvider(_ connection: Connection, major: Int, selection: DumpSelection = DumpSelection()) throws -> DumpEmitter {
         try configureSession(connection)
-        let render = RenderContext(serverVersion: connection.serverVersionNum, pgDumpMajor: major)
+        var render = RenderContext(serverVersion: connection.serverVersionNum, pgDumpMajor: major)
+        render.schemaOnly = selection.schemaOnly
+        render.dataOnly = selection.dataOnly
         let graph = DumpGraph()
         let context = ProviderContext(connection: connection, render: render, selection: selection,
                                       metadata: try ObjectMetadata.load(connection: connection), graph: graph)
@@ -55,24 +57,49 @@ final class RelationsOracleTests: XCTestCase {
         return db
     }
 
-    func compare(major: Int) throws {
+    func testSelectionsMatchPgDump15() throws { try compareSelections(major: 15) }
+    func testSelectionsMatchPgDump18() throws { try compareSelections(major: 18) }
+
+    /// pg_dump's -s, -a, -n and -t (patterns resolved by hand into DumpSelection).
+    func compareSelections(major: Int) throws {
+        var schemaOnly = DumpSelection()
+        schemaOnly.schemaOnly = true
+        var dataOnly = DumpSelection()
+        dataOnly.dataOnly = true
+        var oneSchema = DumpSelection()
+        oneSchema.schemas = ["fx_part"]
+        var twoTables = DumpSelection()
+        twoTables.tables = [QualifiedName(schema: "fx", name: "customers"), QualifiedName(schema: "fx", name: "legacy")]
+        var excluded = DumpSelection()
+        excluded.excludedSchemas = ["fx_part"]
+        excluded.excludedTables = [QualifiedName(schema: "fx", name: "customers")]
+        excluded.excludedTableData = [QualifiedName(schema: "fx", name: "big_table")]
+        try compare(major: major, args: ["--schema-only"], selection: schemaOnly)
+        try compare(major: major, args: ["--data-only"], selection: dataOnly)
+        try compare(major: major, args: ["-n", "fx_part"], selection: oneSchema)
+        try compare(major: major, args: ["-t", "fx.customers", "-t", "fx.legacy"], selection: twoTables)
+        try compare(major: major, args: ["-N", "fx_part", "-T", "fx.customers", "--exclude-table-data", "fx.big_table"],
+                    selection: excluded)
+    }
+
+    func compare(major: Int, args: [String] = [], selection: DumpSelection = DumpSelection()) throws {
         guard ReferenceTools.hasServer(major: major) else { throw XCTSkip("PostgreSQL \(major) is not installed") }
         let server = try TestServer.shared(major: major)
         let db = try Self.loadFixture(server)
         let dir = try Fixtures.temporaryDirectory("relations")
         defer { try? FileManager.default.removeItem(at: dir) }
         let archive = dir.appendingPathComponent("theirs.dump")
-        let out = try server.runTool("pg_dump", args: ["-Fc", "-f", archive.path, "-d", server.conninfo(database: db)])
+        let out = try server.runTool("pg_dump", args: ["-Fc", "-f", archive.path] + args + ["-d", server.conninfo(database: db)])
         XCTAssertEqual(out.status, 0, out.stderr.text)
         let theirs = try ArchiveReader(path: archive.path).entries
 
         let connection = try server.connect(database: db)
         defer { connection.close() }
-        let emitter = try Self.runProvider(connection, major: major)
+        let emitter = try Self.runProvider(connection, major: major, selection: selection)
 
         let report = Self.compare(theirs: theirs, ours: emitter.entries)
-        print("pg_dump \(major) relations oracle:\n" + report.table)
-        XCTAssertTrue(report.mismatches.isEmpty, "pg_dump \(major):\n" + report.mismatches.joined(separator: "\n"))
+        print("pg_dump \(major) \(args.joined(separator: " ")) relations oracle:\n" + report.table)
+        XCTAssertTrue(report.mismatches.isEmpty, "pg_dump \(major) \(args):\n" + report.mismatches.joined(separator: "\n"))
     }
 
     struct Report {

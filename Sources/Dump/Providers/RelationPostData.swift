@@ -95,8 +95,9 @@ enum RelationPostData {
 
         // Extended statistics are dumped with their schema (not their table): selectDumpableObject.
         for s in try PostDataCatalog.statistics(c, serverVersion: v) {
-            guard let ns = set.namespace(s.namespaceOid), context.selection.includesContentsOf(schema: ns.name)
-                    || (set.dumped.contains(s.relationOid) && context.selection.tables != nil) else { continue }
+            // selectDumpableStatisticsObject: the schema's contents and the table's definition are dumped.
+            guard let ns = set.namespace(s.namespaceOid), context.selection.includesContentsOf(schema: ns.name),
+                  set.dumped.contains(s.relationOid) else { continue }
             add(context, kind: .statsExt, id: s.id, name: s.name, namespace: ns.name) { emitter, obj in
                 let ctx = emitter.context
                 let ddl = PostDataDDL.statistics(s, namespace: ns.name, ctx)

@@ -36,9 +36,14 @@ final class RelationSet {
         for r in s.relations where !r.isExtensionMember && context.selection.includesTable(schema: r.namespace, name: r.name) {
             s.dumped.insert(r.id.oid)
         }
-        // getOwnedSeqs: a sequence owned by a dumped table is dumped with it.
-        for r in s.relations where r.relkind == .sequence && r.owningTable != 0 && s.dumped.contains(r.owningTable) {
-            s.dumped.insert(r.id.oid)
+        // getOwnedSeqs: an identity sequence is dumped exactly when its table is; another owned
+        // sequence (serial) also whenever its table is.
+        for r in s.relations where r.relkind == .sequence && r.owningTable != 0 {
+            if s.dumped.contains(r.owningTable) {
+                s.dumped.insert(r.id.oid)
+            } else if r.isIdentitySequence {
+                s.dumped.remove(r.id.oid)
+            }
         }
         // "Interesting" tables: dumped ones and their parents, whose columns flagInhAttrs reads.
         var interesting = Set(s.dumped.filter { s.relation($0)?.relkind != .sequence })
@@ -59,7 +64,10 @@ final class RelationSet {
         for q in try RelationCatalog.sequences(c, sequences: seqs.map { ($0.id.oid, $0.namespace, $0.name) }, serverVersion: v) {
             s.sequences[q.relationOid] = q
         }
-        (s.loopSeparatedDefaults, s.dummyViews) = try RelationCatalog.loopBreakers(c)
+        let loops = try RelationCatalog.loopBreakers(c)
+        s.loopSeparatedDefaults = loops.separateDefaults
+        // The loop only exists when the constraint the view needs is dumped (post-data) too.
+        s.dummyViews = Set(loops.viewsOnConstraints.filter { s.dumped.contains($0.view) && s.dumped.contains($0.constrainedTable) }.map(\.view))
         return s
     }
 

@@ -171,7 +171,8 @@ public enum RelationsProvider: CatalogProvider {
         data.emit = { emitter, data in
             let ctx = emitter.context
             if t.relkind == .materializedView {
-                if ctx.dataOnly { return }
+                // Neither --schema-only nor --data-only dumps have the REFRESH entries.
+                if ctx.dataOnly || ctx.schemaOnly { return }
                 emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "MATERIALIZED VIEW DATA", tag: t.name,
                               namespace: t.namespace, owner: t.owner, section: .postData,
                               definition: TableDDL.refreshMaterializedView(t, ctx), dependencies: data.dependencies)
@@ -232,7 +233,9 @@ public enum RelationsProvider: CatalogProvider {
             emitter.emitRelationACL(type: "TABLE", name: ctx.id(s.name), namespace: s.namespace, owner: s.owner,
                                     acl: s.acl, parent: obj.dumpId, catalogId: s.id)
         }
-        guard context.selection.includesTableData(schema: s.namespace, name: s.name) else { return }
+        // makeTableDataInfo: an owned sequence's data follows it even when only its table is selected (-t).
+        let sel = context.selection
+        guard !sel.schemaOnly, !sel.excludedTableData.contains(QualifiedName(schema: s.namespace, name: s.name)) else { return }
         let data = DumpObject(kind: .sequenceSet, catalogId: s.id, name: s.name, namespace: s.namespace)
         data.dependencies = [obj.dumpId]
         data.emit = { emitter, data in
