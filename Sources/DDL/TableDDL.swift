@@ -95,8 +95,18 @@ public enum TableDDL {
         if let of = t.ofType { q += " OF \(of)" }
         if t.relkind != .materializedView {
             var count = 0
-            for c in m.columns where printsColumn(c.column, of: t) {
+            for c in m.columns {
                 let col = c.column
+                guard printsColumn(col, of: t) else {
+                    // pg_dump 18: a column created by inheritance with a local NOT NULL constraint
+                    // gets a table-level "NOT NULL col" in its place.
+                    if let clause = inheritedColumnNotNull(col, t, ctx) {
+                        q += count == 0 ? " (" : ","
+                        q += "\n    " + clause
+                        count += 1
+                    }
+                    continue
+                }
                 let printDefault = c.inlineDefault != nil
                 let notNull = notNullClause(c, t, ctx)
                 if t.ofType != nil && !printDefault && notNull == nil { continue }
@@ -160,7 +170,7 @@ public enum TableDDL {
     static func notNullClause(_ c: ColumnModel, _ t: RelationRow, _ ctx: RenderContext) -> String? {
         let col = c.column
         guard col.notNull else { return nil }
-        if ctx.pgDumpMajor >= 18, let name = col.notNullName {
+        if usesNamedNotNull(col, ctx), let name = col.notNullName {
             guard col.notNullIsLocal || t.isPartition else { return nil }
             var s = name == "\(t.name)_\(col.name)_not_null" ? " NOT NULL" : " CONSTRAINT \(ctx.id(name)) NOT NULL"
             if col.notNullNoInherit { s += " NO INHERIT" }
@@ -170,6 +180,18 @@ public enum TableDDL {
         return " NOT NULL"
     }
 
+    static func usesNamedNotNull(_ col: ColumnRow, _ ctx: RenderContext) -> Bool {
+        ctx.pgDumpMajor >= 18 && col.notNullName != nil
+    }
+
+    static func inheritedColumnNotNull(_ col: ColumnRow, _ t: RelationRow, _ ctx: RenderContext) -> String? {
+        guard usesNamedNotNull(col, ctx), !col.isDropped, col.notNull, col.notNullIsLocal, let name = col.notNullName else { return nil }
+        var s = name == "\(t.name)_\(col.name)_not_null" ? "NOT NULL \(ctx.id(col.name))"
+            : "CONSTRAINT \(ctx.id(name)) NOT NULL \(ctx.id(col.name))"
+        if col.notNullNoInherit { s += " NO INHERIT" }
+        return s
+    }
+
     /// The ALTER TABLE commands after CREATE for per-column properties CREATE cannot express.
     static func columnProperties(_ m: TableModel, foreign: String, qualified: String, _ ctx: RenderContext) -> String {
         let t = m.relation
@@ -177,7 +199,7 @@ public enum TableDDL {
         for c in m.columns where !c.column.isDropped {
             let col = c.column
             let name = ctx.id(col.name)
-            if !printsColumn(col, of: t) && col.notNull && !c.inheritedNotNull {
+            if !printsColumn(col, of: t) && col.notNull && !c.inheritedNotNull && !usesNamedNotNull(col, ctx) {
                 q += "ALTER \(foreign)TABLE ONLY \(qualified) ALTER COLUMN \(name) SET NOT NULL;\n"
             }
             if col.statisticsTarget >= 0 {

@@ -57,6 +57,9 @@ final class RelationsOracleTests: XCTestCase {
         return db
     }
 
+    func testEdgeCasesMatchPgDump15() throws { try compare(major: 15, extraSQL: EdgeCases.sql) }
+    func testEdgeCasesMatchPgDump18() throws { try compare(major: 18, extraSQL: EdgeCases.sql) }
+
     func testSelectionsMatchPgDump15() throws { try compareSelections(major: 15) }
     func testSelectionsMatchPgDump18() throws { try compareSelections(major: 18) }
 
@@ -82,10 +85,11 @@ final class RelationsOracleTests: XCTestCase {
                     selection: excluded)
     }
 
-    func compare(major: Int, args: [String] = [], selection: DumpSelection = DumpSelection()) throws {
+    func compare(major: Int, args: [String] = [], selection: DumpSelection = DumpSelection(), extraSQL: String? = nil) throws {
         guard ReferenceTools.hasServer(major: major) else { throw XCTSkip("PostgreSQL \(major) is not installed") }
         let server = try TestServer.shared(major: major)
         let db = try Self.loadFixture(server)
+        if let extraSQL { _ = try server.psql(extraSQL, database: db) }
         let dir = try Fixtures.temporaryDirectory("relations")
         defer { try? FileManager.default.removeItem(at: dir) }
         let archive = dir.appendingPathComponent("theirs.dump")
