@@ -90,6 +90,14 @@ public enum PostDataCatalog {
     /// User triggers, plus partition clones whose enabled state differs from the parent's.
     public static func triggers(_ c: Connection, relations: [UInt32], serverVersion: Int) throws -> [TriggerRow] {
         guard !relations.isEmpty else { return [] }
+        // A partition's clone of a parent trigger: tgparentid from 13 on, pg_depend before.
+        let parentJoin = serverVersion >= 130000
+            ? "LEFT JOIN pg_catalog.pg_trigger u ON u.oid = t.tgparentid"
+            : """
+              LEFT JOIN pg_catalog.pg_depend d ON (d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass
+                AND d.refclassid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objid = t.oid)
+              LEFT JOIN pg_catalog.pg_trigger u ON u.oid = d.refobjid
+              """
         let filter = serverVersion >= 150000
             ? "WHERE ((NOT t.tgisinternal AND t.tgparentid = 0) OR t.tgenabled != u.tgenabled)"
             : "WHERE (NOT t.tgisinternal OR t.tgenabled != u.tgenabled)"
@@ -99,7 +107,7 @@ public enum PostDataCatalog {
               t.tgenabled, \(clone) AS tgispartition
             FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
             JOIN pg_catalog.pg_trigger t ON src.tbloid = t.tgrelid
-            LEFT JOIN pg_catalog.pg_trigger u ON u.oid = t.tgparentid
+            \(parentJoin)
             \(filter)
             ORDER BY t.tgrelid, t.tgname
             """, [R.oidArray(relations)]).map { row in

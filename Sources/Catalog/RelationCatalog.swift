@@ -116,9 +116,12 @@ public enum RelationCatalog {
         let notNull = v >= 180000
             ? """
               co.conname AS notnull_name, co.conislocal AS notnull_islocal, co.convalidated AS notnull_valid,
-              co.connoinherit AS notnull_noinherit
+              co.connoinherit AS notnull_noinherit, co.tableoid AS notnull_tableoid, co.oid AS notnull_oid
               """
-            : "NULL AS notnull_name, NULL AS notnull_islocal, NULL AS notnull_valid, NULL AS notnull_noinherit"
+            : """
+              NULL AS notnull_name, NULL AS notnull_islocal, NULL AS notnull_valid, NULL AS notnull_noinherit,
+              NULL AS notnull_tableoid, NULL AS notnull_oid
+              """
         let notNullJoin = v >= 180000
             ? "LEFT JOIN pg_catalog.pg_constraint co ON (co.conrelid = a.attrelid AND co.contype = 'n' AND co.conkey = ARRAY[a.attnum])\n"
             : ""
@@ -166,6 +169,7 @@ public enum RelationCatalog {
             a.notNullIsLocal = row[18] != "f"
             a.notNullValid = row[19] != "f"
             a.notNullNoInherit = row[20] == "t"
+            a.notNullConstraintId = CatalogId(tableOid: oid(row[21]), oid: oid(row[22]))
             return a
         }
     }

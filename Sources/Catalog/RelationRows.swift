@@ -100,6 +100,7 @@ public struct ColumnRow: Sendable, Equatable {
     public var notNullIsLocal = true
     public var notNullValid = true
     public var notNullNoInherit = false
+    public var notNullConstraintId = CatalogId.none
     public init() {}
 }
 

@@ -171,7 +171,8 @@ public enum TableDDL {
         let col = c.column
         guard col.notNull else { return nil }
         if usesNamedNotNull(col, ctx), let name = col.notNullName {
-            guard col.notNullIsLocal || t.isPartition else { return nil }
+            // A NOT VALID one is dumped after the data (separateNotNull).
+            guard col.notNullValid, col.notNullIsLocal || t.isPartition else { return nil }
             var s = name == "\(t.name)_\(col.name)_not_null" ? " NOT NULL" : " CONSTRAINT \(ctx.id(name)) NOT NULL"
             if col.notNullNoInherit { s += " NO INHERIT" }
             return s
@@ -185,7 +186,8 @@ public enum TableDDL {
     }
 
     static func inheritedColumnNotNull(_ col: ColumnRow, _ t: RelationRow, _ ctx: RenderContext) -> String? {
-        guard usesNamedNotNull(col, ctx), !col.isDropped, col.notNull, col.notNullIsLocal, let name = col.notNullName else { return nil }
+        guard usesNamedNotNull(col, ctx), !col.isDropped, col.notNull, col.notNullIsLocal, col.notNullValid,
+              let name = col.notNullName else { return nil }
         var s = name == "\(t.name)_\(col.name)_not_null" ? "NOT NULL \(ctx.id(col.name))"
             : "CONSTRAINT \(ctx.id(name)) NOT NULL \(ctx.id(col.name))"
         if col.notNullNoInherit { s += " NO INHERIT" }
@@ -253,6 +255,15 @@ public enum TableDDL {
         let qualified = ctx.qualified(t.namespace, t.name)
         return ("ALTER \(foreign)TABLE \(qualified)\n    ADD CONSTRAINT \(ctx.id(check.name)) \(check.definition);\n",
                 "ALTER \(foreign)TABLE \(qualified) DROP CONSTRAINT \(ctx.id(check.name));\n")
+    }
+
+    /// pg_dump 18: a NOT VALID not-null constraint, added after the data like a NOT VALID CHECK.
+    public static func separateNotNull(table t: RelationRow, column: ColumnRow, _ ctx: RenderContext) -> (create: String, drop: String) {
+        let foreign = t.relkind == .foreignTable ? "FOREIGN " : ""
+        let qualified = ctx.qualified(t.namespace, t.name)
+        let name = ctx.id(column.notNullName ?? "")
+        return ("ALTER \(foreign)TABLE \(qualified)\n    ADD CONSTRAINT \(name) NOT NULL \(ctx.id(column.name)) NOT VALID;\n",
+                "ALTER \(foreign)TABLE \(qualified) DROP CONSTRAINT \(name);\n")
     }
 
     /// refreshMatViewData.

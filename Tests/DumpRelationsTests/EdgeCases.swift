@@ -65,3 +65,20 @@ enum EdgeCases {
     CREATE MATERIALIZED VIEW edge.mv_unpop AS SELECT 1 AS one WITH NO DATA;
     """#
 }
+
+extension EdgeCases {
+    /// Syntax only servers 18 and later accept: named and NO INHERIT / NOT VALID not-null
+    /// constraints, virtual generated columns.
+    static let sql18 = #"""
+    CREATE SCHEMA edge18;
+    CREATE TABLE edge18.nn (a int CONSTRAINT a_is_set NOT NULL, b int NOT NULL NO INHERIT, c int,
+        v int GENERATED ALWAYS AS (a * 2) VIRTUAL, s int GENERATED ALWAYS AS (a * 3) STORED);
+    ALTER TABLE edge18.nn ADD CONSTRAINT c_nn NOT NULL c NOT VALID;
+    CREATE TABLE edge18.nn_child (d int) INHERITS (edge18.nn);
+    ALTER TABLE edge18.nn_child ADD CONSTRAINT child_d_named NOT NULL d;
+    ALTER TABLE edge18.nn_child ALTER COLUMN c SET NOT NULL;
+    CREATE TABLE edge18.long_name_table_with_a_name_long_enough_to_be_truncated_yes (
+        a_column_with_a_long_name_too int NOT NULL);
+    INSERT INTO edge18.nn (a, b, c) VALUES (1, 2, 3);
+    """#
+}

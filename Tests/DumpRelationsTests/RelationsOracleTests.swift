@@ -58,7 +58,7 @@ final class RelationsOracleTests: XCTestCase {
     }
 
     func testEdgeCasesMatchPgDump15() throws { try compare(major: 15, extraSQL: EdgeCases.sql) }
-    func testEdgeCasesMatchPgDump18() throws { try compare(major: 18, extraSQL: EdgeCases.sql) }
+    func testEdgeCasesMatchPgDump18() throws { try compare(major: 18, extraSQL: EdgeCases.sql + EdgeCases.sql18) }
 
     func testSelectionsMatchPgDump15() throws { try compareSelections(major: 15) }
     func testSelectionsMatchPgDump18() throws { try compareSelections(major: 18) }
@@ -149,7 +149,7 @@ final class RelationsOracleTests: XCTestCase {
             total[e.desc, default: 0] += 1
             let k = key(e)
             guard var candidates = oursByKey[k], !candidates.isEmpty else {
-                report.mismatches.append("missing \(e.desc) \(e.namespace ?? "-") \(e.tag)")
+                report.mismatches.append("missing \(e.desc) \(e.namespace ?? "-") \(e.tag): \(fields(e).debugDescription)")
                 continue
             }
             if let i = candidates.firstIndex(where: { fields($0) == fields(e) }) {

@@ -117,6 +117,22 @@ public enum RelationsProvider: CatalogProvider {
                                     namespace: t.namespace, owner: t.owner, catalogId: k.check.id, parent: con.dumpId)
             }
         }
+        // Servers 18+: NOT VALID not-null constraints are dumped like NOT VALID CHECKs, as CONSTRAINT.
+        for col in columns where col.notNullName != nil && !col.notNullValid && col.notNullIsLocal && !col.isDropped {
+            let name = col.notNullName ?? ""
+            let con = DumpObject(kind: .constraint, catalogId: col.notNullConstraintId, name: name, namespace: t.namespace)
+            graph.add(con)
+            con.emit = { emitter, con in
+                let ctx = emitter.context
+                if ctx.dataOnly { return }
+                let ddl = TableDDL.separateNotNull(table: t, column: col, ctx)
+                emitter.entry(dumpId: con.dumpId, catalogId: col.notNullConstraintId, desc: "CONSTRAINT", tag: "\(t.name) \(name)",
+                              namespace: t.namespace, owner: t.owner, section: .postData,
+                              definition: ddl.create, dropStatement: ddl.drop)
+                emitter.emitComment(metadata, type: "CONSTRAINT \(ctx.id(name)) ON", name: ctx.id(t.name),
+                                    namespace: t.namespace, owner: t.owner, catalogId: col.notNullConstraintId, parent: con.dumpId)
+            }
+        }
         // A view's ON SELECT rule is merged into CREATE VIEW unless the view is a dummy one
         // (RelationPostData adds the rule objects and their dependencies).
         let reltype = TableDDL.typeName(t.relkind)
