@@ -13,7 +13,8 @@ public enum RelationCatalog {
 
     public static func namespaces(_ c: Connection) throws -> [NamespaceRow] {
         let r = try run(c, "namespaces", """
-            SELECT n.tableoid, n.oid, n.nspname, n.nspowner, pg_catalog.pg_get_userbyid(n.nspowner) AS owner, n.nspacl
+            SELECT n.tableoid, n.oid, n.nspname, n.nspowner, pg_catalog.pg_get_userbyid(n.nspowner) AS owner, n.nspacl,
+              pg_catalog.acldefault('n', n.nspowner)
             FROM pg_catalog.pg_namespace n ORDER BY n.oid
             """)
         return r.map { row in
@@ -23,6 +24,7 @@ public enum RelationCatalog {
             n.ownerOid = oid(row[3])
             n.owner = row[4] ?? ""
             n.acl = row[5]
+            n.aclDefault = row[6]
             return n
         }
     }
@@ -47,7 +49,8 @@ public enum RelationCatalog {
               CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS viewdef,
               d.refobjid AS owning_tab, d.refobjsubid AS owning_col, (d.deptype = 'i') IS TRUE AS is_identity_sequence,
               EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                AND e.objid = c.oid AND e.deptype = 'e') AS is_extension_member
+                AND e.objid = c.oid AND e.deptype = 'e') AS is_extension_member,
+              pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's'::\"char\" ELSE 'r'::\"char\" END, c.relowner) AS acldefault
             FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_catalog.pg_depend d ON (c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
@@ -95,6 +98,7 @@ public enum RelationCatalog {
             t.owningColumn = Int(row[30] ?? "0") ?? 0
             t.isIdentitySequence = row[31] == "t"
             t.isExtensionMember = row[32] == "t"
+            t.aclDefault = row[33]
             return t
         }
     }
@@ -137,7 +141,7 @@ public enum RelationCatalog {
               pg_catalog.array_to_string(ARRAY(
                 SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)
                 FROM pg_catalog.pg_options_to_table(attfdwoptions) ORDER BY option_name), E',\\n    ') AS attfdwoptions,
-              \(v >= 140000 ? "a.attcompression" : "''") AS attcompression, a.attidentity, a.attgenerated,
+              \(v >= 140000 ? "a.attcompression" : "''") AS attcompression, a.attidentity, a.attgenerated, a.attacl,
               \(notNull)
             FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
             JOIN pg_catalog.pg_attribute a ON src.tbloid = a.attrelid
@@ -165,11 +169,12 @@ public enum RelationCatalog {
             a.compression = row[14]?.first
             a.identity = row[15]?.first
             a.generated = row[16]?.first
-            a.notNullName = row[17]
-            a.notNullIsLocal = row[18] != "f"
-            a.notNullValid = row[19] != "f"
-            a.notNullNoInherit = row[20] == "t"
-            a.notNullConstraintId = CatalogId(tableOid: oid(row[21]), oid: oid(row[22]))
+            a.acl = row[17]
+            a.notNullName = row[18]
+            a.notNullIsLocal = row[19] != "f"
+            a.notNullValid = row[20] != "f"
+            a.notNullNoInherit = row[21] == "t"
+            a.notNullConstraintId = CatalogId(tableOid: oid(row[22]), oid: oid(row[23]))
             return a
         }
     }

@@ -8,6 +8,7 @@ public struct NamespaceRow: Sendable, Equatable {
     public var ownerOid: UInt32 = 0
     public var owner = ""
     public var acl: String?
+    public var aclDefault: String?
     public init() {}
 }
 
@@ -30,6 +31,7 @@ public struct RelationRow: Sendable, Equatable {
     public var relkind = Relkind.table
     public var owner = ""
     public var acl: String?
+    public var aclDefault: String?
     public var checkCount = 0
     public var hasIndex = false
     public var hasRules = false
@@ -101,6 +103,8 @@ public struct ColumnRow: Sendable, Equatable {
     public var notNullValid = true
     public var notNullNoInherit = false
     public var notNullConstraintId = CatalogId.none
+    /// attacl (column privileges), raw aclitem[] text.
+    public var acl: String?
     public init() {}
 }
 

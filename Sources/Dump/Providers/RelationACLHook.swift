@@ -8,13 +8,14 @@ import Catalog
 /// - schemas (dumpNamespace: type "SCHEMA", name fmtId(schema), namespace nil),
 /// - tables, views, materialized views, foreign tables and sequences (dumpTable: type "TABLE"
 ///   for all of them, as pg_dump passes "TABLE" for sequences too, name fmtId(rel)),
-/// - columns (dumpTable's column loop: type "TABLE", name "rel(col)" style "tab.col"; the
-///   column ACLs need `pg_attribute.attacl`, which the column query does not fetch yet).
+/// - columns with an attacl (dumpTable's column loop: type "TABLE", name fmtId(rel), subname
+///   fmtId(col); pg_init_privs for columns is not read yet).
+/// `acl` and `aclDefault` are the raw aclitem[] texts (relacl/nspacl/attacl and acldefault()).
 /// When emitACL lands, forward to it here; nothing else changes.
 extension DumpEmitter {
-    func emitRelationACL(type: String, name: String, namespace: String?, owner: String, acl: String?,
-                         parent: Int, catalogId: CatalogId) {
+    func emitRelationACL(type: String, name: String, column: String? = nil, namespace: String?, owner: String,
+                         acl: String?, aclDefault: String?, parent: Int, catalogId: CatalogId) {
         // Intentionally empty until emitACL is merged.
-        _ = (type, name, namespace, owner, acl, parent, catalogId)
+        _ = (type, name, column, namespace, owner, acl, aclDefault, parent, catalogId)
     }
 }

@@ -41,7 +41,7 @@ public enum RelationsProvider: CatalogProvider {
                 emitter.emitSecurityLabels(metadata, type: "SCHEMA", name: qname, namespace: nil, owner: ns.owner,
                                            catalogId: ns.id, parent: obj.dumpId)
                 emitter.emitRelationACL(type: "SCHEMA", name: qname, namespace: nil, owner: ns.owner, acl: ns.acl,
-                                        parent: obj.dumpId, catalogId: ns.id)
+                                        aclDefault: ns.aclDefault, parent: obj.dumpId, catalogId: ns.id)
             }
             graph.add(obj)
         }
@@ -146,14 +146,17 @@ public enum RelationsProvider: CatalogProvider {
                           tableAccessMethod: t.relkind.hasTableAccessMethod ? t.accessMethod : nil,
                           relkind: Int(t.relkind.rawValue.asciiValue ?? 0))
             emitTableComments(emitter, metadata, t, columns, reltype: reltype, parent: obj.dumpId)
-            emitter.emitSecurityLabels(metadata, type: reltype, name: ctx.id(t.name), namespace: t.namespace,
-                                       owner: t.owner, catalogId: t.id, parent: obj.dumpId)
+            emitTableSecurityLabels(emitter, metadata, t, columns, reltype: reltype, parent: obj.dumpId)
             for k in model.checks where !k.separate && k.check.isLocal {
                 emitter.emitComment(metadata, type: "CONSTRAINT \(ctx.id(k.check.name)) ON", name: ctx.id(t.name),
                                     namespace: t.namespace, owner: t.owner, catalogId: k.check.id, parent: obj.dumpId)
             }
             emitter.emitRelationACL(type: "TABLE", name: ctx.id(t.name), namespace: t.namespace, owner: t.owner,
-                                    acl: t.acl, parent: obj.dumpId, catalogId: t.id)
+                                    acl: t.acl, aclDefault: t.aclDefault, parent: obj.dumpId, catalogId: t.id)
+            for col in columns where col.acl != nil && !col.isDropped {
+                emitter.emitRelationACL(type: "TABLE", name: ctx.id(t.name), column: ctx.id(col.name), namespace: t.namespace,
+                                        owner: t.owner, acl: col.acl, aclDefault: nil, parent: obj.dumpId, catalogId: t.id)
+            }
         }
 
         // TABLE ATTACH (flagInhTables): depends on the partition and its parent by hand.
@@ -218,6 +221,24 @@ public enum RelationsProvider: CatalogProvider {
         }
     }
 
+    /// dumpTableSecLabel: one SECURITY LABEL entry for the relation and all its columns.
+    static func emitTableSecurityLabels(_ emitter: DumpEmitter, _ metadata: ObjectMetadata, _ t: RelationRow,
+                                        _ columns: [ColumnRow], reltype: String, parent: Int) {
+        let ctx = emitter.context
+        if ctx.noSecurityLabels || ctx.dataOnly { return }
+        let qualified = ctx.qualified(t.namespace, t.name)
+        var sql = ""
+        for subid in 0...columns.count {
+            let target = subid == 0 ? "\(reltype) \(qualified)" : "COLUMN \(qualified).\(ctx.id(columns[subid - 1].name))"
+            for (provider, label) in metadata.securityLabels(for: t.id, subid: subid) {
+                sql += "SECURITY LABEL FOR \(ctx.id(provider)) ON \(target) IS \(ctx.literal(label));\n"
+            }
+        }
+        guard !sql.isEmpty else { return }
+        emitter.entry(desc: "SECURITY LABEL", tag: "\(reltype) \(ctx.id(t.name))", namespace: t.namespace, owner: t.owner,
+                      section: .none, definition: sql, dependencies: [parent])
+    }
+
     // MARK: sequences
 
     static func addSequence(_ s: RelationRow, _ obj: DumpObject, _ set: RelationSet, _ context: ProviderContext, ids: [UInt32: Int]) {
@@ -247,7 +268,7 @@ public enum RelationsProvider: CatalogProvider {
             emitter.emitSecurityLabels(metadata, type: "SEQUENCE", name: ctx.id(s.name), namespace: s.namespace,
                                        owner: s.owner, catalogId: s.id, parent: obj.dumpId)
             emitter.emitRelationACL(type: "TABLE", name: ctx.id(s.name), namespace: s.namespace, owner: s.owner,
-                                    acl: s.acl, parent: obj.dumpId, catalogId: s.id)
+                                    acl: s.acl, aclDefault: s.aclDefault, parent: obj.dumpId, catalogId: s.id)
         }
         // makeTableDataInfo: an owned sequence's data follows it even when only its table is selected (-t).
         let sel = context.selection
