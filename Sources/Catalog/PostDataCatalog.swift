@@ -23,7 +23,8 @@ public enum PostDataCatalog {
                 WHERE attrelid = i.indexrelid AND \(stat)) AS indstatcols,
               (SELECT pg_catalog.array_agg(attstattarget ORDER BY attnum) FROM pg_catalog.pg_attribute
                 WHERE attrelid = i.indexrelid AND \(stat)) AS indstatvals,
-              \(v >= 150000 ? "i.indnullsnotdistinct" : "false AS indnullsnotdistinct")
+              \(v >= 150000 ? "i.indnullsnotdistinct" : "false AS indnullsnotdistinct"),
+              \(v >= 180000 ? "c.conperiod" : "false AS conperiod")
             FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
             JOIN pg_catalog.pg_index i ON src.tbloid = i.indrelid
             JOIN pg_catalog.pg_class t ON t.oid = i.indexrelid
@@ -61,6 +62,7 @@ public enum PostDataCatalog {
             x.statisticsColumns = PostgresArray.parse(row[20])
             x.statisticsValues = PostgresArray.parse(row[21])
             x.nullsNotDistinct = row[22] == "t"
+            x.constraint?.withoutOverlaps = row[23] == "t"
             return x
         }
     }

@@ -35,6 +35,8 @@ public struct IndexConstraintRow: Sendable, Equatable {
     public var deferred = false
     /// pg_get_constraintdef (pg_dump only uses it for EXCLUDE).
     public var definition = ""
+    /// 18: the last key column is a WITHOUT OVERLAPS period.
+    public var withoutOverlaps = false
     public init() {}
 }
 

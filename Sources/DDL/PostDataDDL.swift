@@ -52,6 +52,7 @@ public enum PostDataDDL {
             if x.nullsNotDistinct { q += " NULLS NOT DISTINCT" }
             let keys = x.keys.prefix(x.keyAttributeCount).prefix { $0 != 0 }.map { ctx.id(attname($0)) }
             q += " (" + keys.joined(separator: ", ")
+            if k.withoutOverlaps { q += " WITHOUT OVERLAPS" }
             if x.keyAttributeCount < x.attributeCount {
                 let included = x.keys.dropFirst(x.keyAttributeCount).prefix { $0 != 0 }.map { ctx.id(attname($0)) }
                 q += ") INCLUDE (" + included.joined(separator: ", ")

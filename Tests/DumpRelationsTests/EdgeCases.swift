@@ -71,6 +71,7 @@ extension EdgeCases {
     /// constraints, virtual generated columns.
     static let sql18 = #"""
     CREATE SCHEMA edge18;
+    CREATE TABLE edge18.temporal_pk (k int PRIMARY KEY);
     CREATE TABLE edge18.nn (a int CONSTRAINT a_is_set NOT NULL, b int NOT NULL NO INHERIT, c int,
         v int GENERATED ALWAYS AS (a * 2) VIRTUAL, s int GENERATED ALWAYS AS (a * 3) STORED);
     ALTER TABLE edge18.nn ADD CONSTRAINT c_nn NOT NULL c NOT VALID;
@@ -80,5 +81,19 @@ extension EdgeCases {
     CREATE TABLE edge18.long_name_table_with_a_name_long_enough_to_be_truncated_yes (
         a_column_with_a_long_name_too int NOT NULL);
     INSERT INTO edge18.nn (a, b, c) VALUES (1, 2, 3);
+    CREATE TABLE edge18.ne (a int, b int, CONSTRAINT ne_check CHECK (a > 0) NOT ENFORCED);
+    CREATE TABLE edge18.temporal (id int, valid daterange, PRIMARY KEY (id, valid WITHOUT OVERLAPS));
+    CREATE TABLE edge18.temporal_ref (id int, valid daterange,
+        FOREIGN KEY (id, PERIOD valid) REFERENCES edge18.temporal (id, PERIOD valid));
+    ALTER TABLE edge18.ne ADD CONSTRAINT ne_fk FOREIGN KEY (b) REFERENCES edge18.temporal_pk (k) NOT ENFORCED;
+    """#
+}
+
+extension EdgeCases {
+    /// 17+: partitioned tables with an access method.
+    static let sql17 = #"""
+    CREATE SCHEMA edge17;
+    CREATE TABLE edge17.pam (a int) PARTITION BY LIST (a) USING heap;
+    CREATE TABLE edge17.pam_1 PARTITION OF edge17.pam FOR VALUES IN (1);
     """#
 }

@@ -58,7 +58,9 @@ final class RelationsOracleTests: XCTestCase {
     }
 
     func testEdgeCasesMatchPgDump15() throws { try compare(major: 15, extraSQL: EdgeCases.sql) }
-    func testEdgeCasesMatchPgDump18() throws { try compare(major: 18, extraSQL: EdgeCases.sql + EdgeCases.sql18) }
+    func testEdgeCasesMatchPgDump16() throws { try compare(major: 16, extraSQL: EdgeCases.sql) }
+    func testEdgeCasesMatchPgDump17() throws { try compare(major: 17, extraSQL: EdgeCases.sql + EdgeCases.sql17) }
+    func testEdgeCasesMatchPgDump18() throws { try compare(major: 18, extraSQL: EdgeCases.sql + EdgeCases.sql17 + EdgeCases.sql18) }
 
     func testSelectionsMatchPgDump15() throws { try compareSelections(major: 15) }
     func testSelectionsMatchPgDump18() throws { try compareSelections(major: 18) }

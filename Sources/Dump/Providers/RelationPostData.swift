@@ -14,8 +14,9 @@ enum RelationPostData {
         let dumpedTables = set.relations.filter { set.dumped.contains($0.id.oid) && $0.relkind != .sequence }
         try addIndexes(set, dumpedTables, tableIds, context)
 
-        // Foreign keys: tables with triggers, and partitioned tables (their keys have none).
-        let fkTables = dumpedTables.filter { $0.hasTriggers || $0.relkind == .partitionedTable }.map(\.id.oid)
+        // Foreign keys: pg_dump before 18 only looks at tables with triggers and partitioned tables;
+        // 18's NOT ENFORCED keys have no triggers, so every dumped table is asked (same result before 18).
+        let fkTables = dumpedTables.map(\.id.oid)
         for f in try PostDataCatalog.foreignKeys(c, relations: fkTables) {
             guard let t = set.relation(f.relationOid) else { continue }
             add(context, kind: .fkConstraint, id: f.id, name: f.name, namespace: t.namespace) { emitter, obj in

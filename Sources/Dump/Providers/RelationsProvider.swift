@@ -143,7 +143,9 @@ public enum RelationsProvider: CatalogProvider {
             emitter.entry(dumpId: obj.dumpId, catalogId: t.id, desc: reltype, tag: t.name, namespace: t.namespace,
                           owner: t.owner, section: .preData, definition: ddl.create, dropStatement: ddl.drop,
                           tablespace: t.relkind.hasTablespace ? t.tablespace : nil,
-                          tableAccessMethod: t.relkind.hasTableAccessMethod ? t.accessMethod : nil,
+                          tableAccessMethod: t.relkind.hasTableAccessMethod
+                              // pg_dump 17 records a partitioned table's access method when it has one.
+                              || (t.relkind == .partitionedTable && ctx.pgDumpMajor >= 17) ? t.accessMethod : nil,
                           relkind: Int(t.relkind.rawValue.asciiValue ?? 0))
             emitTableComments(emitter, metadata, t, columns, reltype: reltype, parent: obj.dumpId)
             emitTableSecurityLabels(emitter, metadata, t, columns, reltype: reltype, parent: obj.dumpId)
