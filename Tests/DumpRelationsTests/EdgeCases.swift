@@ -63,6 +63,10 @@ enum EdgeCases {
     INSERT INTO edge."Mixed Case" VALUES (1, E'tab\there'), (2, 'back\slash');
     ALTER TABLE edge.ident DROP COLUMN d;
     CREATE MATERIALIZED VIEW edge.mv_unpop AS SELECT 1 AS one WITH NO DATA;
+    CREATE VIEW edge.v_on_unpop AS SELECT one FROM edge.mv_unpop;
+    CREATE MATERIALIZED VIEW edge.mv_on_unpop AS SELECT 2 AS two WITH NO DATA;
+    CREATE MATERIALIZED VIEW edge.mv_populated_on_unpop AS SELECT two FROM edge.mv_on_unpop, edge.v_on_unpop WITH NO DATA;
+    REFRESH MATERIALIZED VIEW edge.mv_on_unpop;
     """#
 }
 

@@ -8,7 +8,7 @@ import Postgres
 /// statistics (pg_dump's getIndexes, flagInhIndexes, getConstraints, getTriggers, getRules,
 /// getPolicies, getExtendedStatistics and their dump functions).
 enum RelationPostData {
-    static func add(_ set: RelationSet, tableIds: [UInt32: Int], _ context: ProviderContext) throws {
+    static func add(_ set: RelationSet, tableIds: [UInt32: Int], dataObjects: [UInt32: DumpObject], _ context: ProviderContext) throws {
         let c = context.connection
         let v = context.serverVersion
         let dumpedTables = set.relations.filter { set.dumped.contains($0.id.oid) && $0.relkind != .sequence }
@@ -19,6 +19,10 @@ enum RelationPostData {
         let fkTables = dumpedTables.map(\.id.oid)
         for f in try PostDataCatalog.foreignKeys(c, relations: fkTables) {
             guard let t = set.relation(f.relationOid) else { continue }
+            // getTableDataFKConstraints: in a data-only dump, referenced tables' data comes first.
+            if context.selection.dataOnly, let d = dataObjects[t.id.oid], let r = dataObjects[f.referencedRelation] {
+                d.dependencies.append(r.dumpId)
+            }
             add(context, kind: .fkConstraint, id: f.id, name: f.name, namespace: t.namespace) { emitter, obj in
                 let ctx = emitter.context
                 let ddl = PostDataDDL.foreignKey(f, table: t, ctx)

@@ -20,6 +20,8 @@ final class RelationSet {
     /// pg_dump_sort loop repairs known in advance (RelationCatalog.loopBreakers).
     var loopSeparatedDefaults: Set<UInt32> = []
     var dummyViews: Set<UInt32> = []
+    /// (materialized view, materialized view it reads) pairs.
+    var materializedViewReferences: [(view: UInt32, references: UInt32)] = []
 
     func relation(_ oid: UInt32) -> RelationRow? { byOid[oid].map { relations[$0] } }
 
@@ -64,6 +66,7 @@ final class RelationSet {
         for q in try RelationCatalog.sequences(c, sequences: seqs.map { ($0.id.oid, $0.namespace, $0.name) }, serverVersion: v) {
             s.sequences[q.relationOid] = q
         }
+        s.materializedViewReferences = try RelationCatalog.materializedViewReferences(c)
         let loops = try RelationCatalog.loopBreakers(c)
         s.loopSeparatedDefaults = loops.separateDefaults
         // The loop only exists when the constraint the view needs is dumped (post-data) too.

@@ -12,8 +12,8 @@ public enum RelationsProvider: CatalogProvider {
     public static func load(_ context: ProviderContext) throws {
         let set = try RelationSet.load(context)
         addNamespaces(set, context)
-        let tableIds = addRelations(set, context)
-        try RelationPostData.add(set, tableIds: tableIds, context)
+        let (tableIds, dataObjects) = addRelations(set, context)
+        try RelationPostData.add(set, tableIds: tableIds, dataObjects: dataObjects, context)
     }
 
     // MARK: schemas
@@ -50,7 +50,7 @@ public enum RelationsProvider: CatalogProvider {
     // MARK: relations
 
     /// Adds every dumped relation and returns the dump id of each (by OID), for post-data objects.
-    static func addRelations(_ set: RelationSet, _ context: ProviderContext) -> [UInt32: Int] {
+    static func addRelations(_ set: RelationSet, _ context: ProviderContext) -> (tableIds: [UInt32: Int], data: [UInt32: DumpObject]) {
         let graph = context.graph
         var ids: [UInt32: Int] = [:]
         var tableObjects: [UInt32: DumpObject] = [:]
@@ -60,18 +60,36 @@ public enum RelationsProvider: CatalogProvider {
             ids[t.id.oid] = obj.dumpId
             tableObjects[t.id.oid] = obj
         }
+        // buildMatViewRefreshDependencies: a materialized view is refreshed after the ones it
+        // reads, and not at all when one of those is not populated.
+        let dataMatviews = Set(set.relations.filter {
+            $0.relkind == .materializedView && set.dumped.contains($0.id.oid)
+                && context.selection.includesTableData(schema: $0.namespace, name: $0.name)
+        }.map(\.id.oid))
+        var unpopulated = Set(set.relations.filter { $0.relkind == .materializedView && !$0.isPopulated }.map(\.id.oid))
+        for (view, ref) in set.materializedViewReferences
+        where dataMatviews.contains(view) && dataMatviews.contains(ref) && unpopulated.contains(ref) {
+            unpopulated.insert(view)
+        }
+        var data: [UInt32: DumpObject] = [:]
         for t in set.relations where set.dumped.contains(t.id.oid) {
             guard let obj = tableObjects[t.id.oid] else { continue }
             if t.relkind == .sequence {
                 addSequence(t, obj, set, context, ids: ids)
             } else {
-                addTable(t, obj, set, context, ids: ids)
+                data[t.id.oid] = addTable(t, obj, set, context, ids: ids, populated: !unpopulated.contains(t.id.oid))
             }
         }
-        return ids
+        for (view, ref) in set.materializedViewReferences {
+            if let d = data[view], let r = data[ref] { d.dependencies.append(r.dumpId) }
+        }
+        return (ids, data)
     }
 
-    static func addTable(_ t: RelationRow, _ obj: DumpObject, _ set: RelationSet, _ context: ProviderContext, ids: [UInt32: Int]) {
+    /// Returns the table's data object (TABLE DATA or the materialized view's REFRESH), if any.
+    @discardableResult
+    static func addTable(_ t: RelationRow, _ obj: DumpObject, _ set: RelationSet, _ context: ProviderContext,
+                         ids: [UInt32: Int], populated: Bool) -> DumpObject? {
         let graph = context.graph
         let metadata = context.metadata
         let model = set.model(t)
@@ -175,16 +193,16 @@ public enum RelationsProvider: CatalogProvider {
             graph.add(attach)
         }
 
-        addTableData(t, obj, columns, context)
+        return addTableData(t, obj, columns, context, populated: populated)
     }
 
     /// makeTableDataInfo: TABLE DATA for tables, REFRESH for populated materialized views.
-    static func addTableData(_ t: RelationRow, _ obj: DumpObject, _ columns: [ColumnRow], _ context: ProviderContext) {
+    static func addTableData(_ t: RelationRow, _ obj: DumpObject, _ columns: [ColumnRow], _ context: ProviderContext,
+                             populated: Bool) -> DumpObject? {
         let sel = context.selection
-        guard [.table, .materializedView].contains(t.relkind) else { return } // views, foreign and partitioned tables: no data
-        guard sel.includesTableData(schema: t.namespace, name: t.name) else { return }
-        if sel.noUnloggedTableData && t.persistence == "u" { return }
-        if t.relkind == .materializedView && !t.isPopulated { return }
+        guard [.table, .materializedView].contains(t.relkind) else { return nil } // views, foreign and partitioned tables: no data
+        guard sel.includesTableData(schema: t.namespace, name: t.name) else { return nil }
+        if sel.noUnloggedTableData && t.persistence == "u" { return nil }
         let data = DumpObject(kind: t.relkind == .materializedView ? .refreshMatview : .tableData,
                               catalogId: t.id, name: t.name, namespace: t.namespace)
         data.dependencies = [obj.dumpId]
@@ -193,7 +211,7 @@ public enum RelationsProvider: CatalogProvider {
             let ctx = emitter.context
             if t.relkind == .materializedView {
                 // Neither --schema-only nor --data-only dumps have the REFRESH entries.
-                if ctx.dataOnly || ctx.schemaOnly { return }
+                if ctx.dataOnly || ctx.schemaOnly || !populated { return }
                 emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "MATERIALIZED VIEW DATA", tag: t.name,
                               namespace: t.namespace, owner: t.owner, section: .postData,
                               definition: TableDDL.refreshMaterializedView(t, ctx), dependencies: data.dependencies)
@@ -205,7 +223,7 @@ public enum RelationsProvider: CatalogProvider {
                           dependencies: data.dependencies,
                           data: TableDataSource(connection: connection, copyQuery: TableDataDDL.copyTo(t, columns, ctx)))
         }
-        context.graph.add(data)
+        return context.graph.add(data)
     }
 
     /// dumpTableComment: the relation's comment and its columns' comments.
