@@ -83,6 +83,9 @@ final class RelationsOracleTests: XCTestCase {
         try compare(major: major, args: ["--data-only"], selection: dataOnly)
         try compare(major: major, args: ["-n", "fx_part"], selection: oneSchema)
         try compare(major: major, args: ["-t", "fx.customers", "-t", "fx.legacy"], selection: twoTables)
+        var partition = DumpSelection()
+        partition.tables = [QualifiedName(schema: "fx_part", name: "measurements_2024"), QualifiedName(schema: "fx", name: "cars")]
+        try compare(major: major, args: ["-t", "fx_part.measurements_2024", "-t", "fx.cars"], selection: partition)
         try compare(major: major, args: ["-N", "fx_part", "-T", "fx.customers", "--exclude-table-data", "fx.big_table"],
                     selection: excluded)
     }

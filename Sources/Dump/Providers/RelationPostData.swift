@@ -12,7 +12,7 @@ enum RelationPostData {
         let c = context.connection
         let v = context.serverVersion
         let dumpedTables = set.relations.filter { set.dumped.contains($0.id.oid) && $0.relkind != .sequence }
-        try addIndexes(set, dumpedTables, tableIds, context)
+        try addIndexes(set, tableIds, context)
 
         // Foreign keys: pg_dump before 18 only looks at tables with triggers and partitioned tables;
         // 18's NOT ENFORCED keys have no triggers, so every dumped table is asked (same result before 18).
@@ -135,8 +135,10 @@ enum RelationPostData {
                             owner: t.owner, catalogId: id, parent: parent)
     }
 
-    static func addIndexes(_ set: RelationSet, _ tables: [RelationRow], _ tableIds: [UInt32: Int], _ context: ProviderContext) throws {
-        let indexTables = tables.filter(\.hasIndex).map(\.id.oid)
+    static func addIndexes(_ set: RelationSet, _ tableIds: [UInt32: Int], _ context: ProviderContext) throws {
+        // Indexes of ancestors too: a dumped partition's index is attached to its parent's even
+        // when the parent itself is not dumped (-t partition).
+        let indexTables = set.interesting.filter { set.relation($0)?.hasIndex ?? false }.sorted()
         let rows = try PostDataCatalog.indexes(context.connection, relations: indexTables, serverVersion: context.serverVersion)
         var indexObjects: [UInt32: (DumpObject, IndexRow)] = [:]
         for x in rows {
@@ -145,6 +147,12 @@ enum RelationPostData {
             let indexObj = DumpObject(kind: .index, catalogId: x.id, name: x.name, namespace: t.namespace)
             context.graph.add(indexObj)
             indexObjects[x.id.oid] = (indexObj, x)
+            guard set.dumped.contains(t.id.oid) else {
+                // Known (it has a dump id, as in pg_dump) but not dumped.
+                indexObj.dumpDefinition = false
+                indexObj.dumpData = false
+                continue
+            }
             var constraintId: Int?
             if let k = x.constraint {
                 let con = add(context, kind: .constraint, id: k.id, name: k.name, namespace: t.namespace) { emitter, obj in
@@ -171,7 +179,8 @@ enum RelationPostData {
             }
         }
         // flagInhIndexes: INDEX ATTACH, depending by hand on both indexes and both tables.
-        for (partitionObj, x) in indexObjects.values.sorted(by: { $0.0.dumpId < $1.0.dumpId }) where x.parentIndex != 0 {
+        for (partitionObj, x) in indexObjects.values.sorted(by: { $0.0.dumpId < $1.0.dumpId })
+        where x.parentIndex != 0 && partitionObj.dumpDefinition {
             guard let (parentObj, parentRow) = indexObjects[x.parentIndex],
                   let t = set.relation(x.relationOid), let pt = set.relation(parentRow.relationOid) else { continue }
             let deps = [partitionObj.dumpId, parentObj.dumpId] + [tableIds[t.id.oid], tableIds[pt.id.oid]].compactMap { $0 }

@@ -11,6 +11,9 @@ final class RelationSet {
     var byOid: [UInt32: Int] = [:]
     /// Whether the relation's definition is dumped (selection, extension membership, owned sequences).
     var dumped: Set<UInt32> = []
+    /// Dumped tables and their ancestors (pg_dump's "interesting" tables, whose columns and
+    /// indexes are read).
+    var interesting: Set<UInt32> = []
     var parents: [UInt32: [UInt32]] = [:]
     var columns: [UInt32: [ColumnRow]] = [:]
     /// Defaults by (relation, attnum).
@@ -49,7 +52,14 @@ final class RelationSet {
         }
         // "Interesting" tables: dumped ones and their parents, whose columns flagInhAttrs reads.
         var interesting = Set(s.dumped.filter { s.relation($0)?.relkind != .sequence })
-        for oid in Array(interesting) { for p in s.parents[oid] ?? [] { interesting.insert(p) } }
+        var pending = Array(interesting)
+        while let oid = pending.popLast() {
+            for p in s.parents[oid] ?? [] where !interesting.contains(p) {
+                interesting.insert(p)
+                pending.append(p)
+            }
+        }
+        s.interesting = interesting
         let ordered = interesting.sorted()
         for col in try RelationCatalog.columns(c, relations: ordered, serverVersion: v) {
             s.columns[col.relationOid, default: []].append(col)
