@@ -7,6 +7,7 @@ import Postgres
 /// getTableAttrs, flagInhTables and flagInhAttrs shape TableInfo.
 final class RelationSet {
     var namespaces: [NamespaceRow] = []
+    var namespaceIndex: [UInt32: Int] = [:]
     var relations: [RelationRow] = []
     var byOid: [UInt32: Int] = [:]
     /// Whether the relation's definition is dumped (selection, extension membership, owned sequences).
@@ -33,6 +34,7 @@ final class RelationSet {
         let v = context.serverVersion
         let s = RelationSet()
         s.namespaces = try RelationCatalog.namespaces(c)
+        for (i, n) in s.namespaces.enumerated() { s.namespaceIndex[n.id.oid] = i }
         s.relations = try RelationCatalog.relations(c, serverVersion: v)
         for (i, r) in s.relations.enumerated() { s.byOid[r.id.oid] = i }
         for row in try RelationCatalog.inherits(c) where s.byOid[row.child] != nil {
@@ -157,5 +159,5 @@ final class RelationSet {
         return m
     }
 
-    func namespace(_ oid: UInt32) -> NamespaceRow? { namespaces.first { $0.id.oid == oid } }
+    func namespace(_ oid: UInt32) -> NamespaceRow? { namespaceIndex[oid].map { namespaces[$0] } }
 }
