@@ -164,6 +164,7 @@ public enum RelationsProvider: CatalogProvider {
                           tableAccessMethod: t.relkind.hasTableAccessMethod
                               // pg_dump 17 records a partitioned table's access method when it has one.
                               || (t.relkind == .partitionedTable && ctx.pgDumpMajor >= 17) ? t.accessMethod : nil,
+                          // Only dumpTableSchema's entries carry relkind (1.16 archives).
                           relkind: Int(t.relkind.rawValue.asciiValue ?? 0))
             emitTableComments(emitter, metadata, t, columns, reltype: reltype, parent: obj.dumpId)
             emitTableSecurityLabels(emitter, metadata, t, columns, reltype: reltype, parent: obj.dumpId)
@@ -275,8 +276,7 @@ public enum RelationsProvider: CatalogProvider {
             if ctx.dataOnly { return }
             let ddl = SequenceDDL.render(s, seq, identity: identity, ctx)
             emitter.entry(dumpId: obj.dumpId, catalogId: s.id, desc: "SEQUENCE", tag: s.name, namespace: s.namespace,
-                          owner: s.owner, section: .preData, definition: ddl.create, dropStatement: ddl.drop,
-                          relkind: Int(Character("S").asciiValue!))
+                          owner: s.owner, section: .preData, definition: ddl.create, dropStatement: ddl.drop)
             // SEQUENCE OWNED BY right after the sequence, depending on it by hand.
             if let o = owner, let col = ownerColumn, !s.isIdentitySequence, ownerDumped {
                 emitter.entry(desc: "SEQUENCE OWNED BY", tag: s.name, namespace: s.namespace, owner: s.owner,
