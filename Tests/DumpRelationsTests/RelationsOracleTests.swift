@@ -91,9 +91,17 @@ final class RelationsOracleTests: XCTestCase {
     }
 
     func compare(major: Int, args: [String] = [], selection: DumpSelection = DumpSelection(), extraSQL: String? = nil) throws {
+        var databases: [String] = []
+        try Self.compare(major: major, args: args, selection: selection, extraSQL: extraSQL, databases: &databases)
+    }
+
+    /// `databases` receives the database created, for callers that must drop it.
+    static func compare(major: Int, args: [String] = [], selection: DumpSelection = DumpSelection(), extraSQL: String?,
+                 databases: inout [String]) throws {
         guard ReferenceTools.hasServer(major: major) else { throw XCTSkip("PostgreSQL \(major) is not installed") }
         let server = try TestServer.shared(major: major)
         let db = try Self.loadFixture(server)
+        databases.append(db)
         if let extraSQL { _ = try server.psql(extraSQL, database: db) }
         let dir = try Fixtures.temporaryDirectory("relations")
         defer { try? FileManager.default.removeItem(at: dir) }
