@@ -62,6 +62,11 @@ enum EdgeCases {
     ALTER TABLE edge."Mixed Case" ENABLE ROW LEVEL SECURITY;
     INSERT INTO edge."Mixed Case" VALUES (1, E'tab\there'), (2, 'back\slash');
     ALTER TABLE edge.ident DROP COLUMN d;
+    CREATE TABLE edge.gp (id int, v text, g int GENERATED ALWAYS AS (id * 2) STORED, d int DEFAULT 5) PARTITION BY LIST (v);
+    CREATE TABLE edge.gp_a PARTITION OF edge.gp (d DEFAULT 7) FOR VALUES IN ('a');
+    CREATE TABLE edge.gparent (id int, g int GENERATED ALWAYS AS (id * 3) STORED, d int DEFAULT 1);
+    CREATE TABLE edge.inh_gen (extra int) INHERITS (edge.gparent);
+    CREATE TABLE edge.inh_gen_local (g int, extra int) INHERITS (edge.gparent);
     CREATE MATERIALIZED VIEW edge.mv_unpop AS SELECT 1 AS one WITH NO DATA;
     CREATE VIEW edge.v_on_unpop AS SELECT one FROM edge.mv_unpop;
     CREATE MATERIALIZED VIEW edge.mv_on_unpop AS SELECT 2 AS two WITH NO DATA;
@@ -99,5 +104,10 @@ extension EdgeCases {
     CREATE SCHEMA edge17;
     CREATE TABLE edge17.pam (a int) PARTITION BY LIST (a) USING heap;
     CREATE TABLE edge17.pam_1 PARTITION OF edge17.pam FOR VALUES IN (1);
+    CREATE TABLE edge17.pid (id int GENERATED ALWAYS AS IDENTITY, v text, g int GENERATED ALWAYS AS (id * 2) STORED)
+        PARTITION BY LIST (v);
+    CREATE TABLE edge17.pid_a PARTITION OF edge17.pid FOR VALUES IN ('a');
+    INSERT INTO edge17.pid (v) VALUES ('a');
+    CREATE TABLE edge.inh_gen2 (g int GENERATED ALWAYS AS (id * 4) STORED) INHERITS (edge.gparent);
     """#
 }

@@ -8,6 +8,8 @@ import Postgres
 final class RelationSet {
     var namespaces: [NamespaceRow] = []
     var namespaceIndex: [UInt32: Int] = [:]
+    /// The pg_dump release reproduced (flagInhAttrs changed in 16).
+    var pgDumpMajor = 15
     var relations: [RelationRow] = []
     var byOid: [UInt32: Int] = [:]
     /// Whether the relation's definition is dumped (selection, extension membership, owned sequences).
@@ -33,6 +35,7 @@ final class RelationSet {
         let c = context.connection
         let v = context.serverVersion
         let s = RelationSet()
+        s.pgDumpMajor = context.render.pgDumpMajor
         s.namespaces = try RelationCatalog.namespaces(c)
         for (i, n) in s.namespaces.enumerated() { s.namespaceIndex[n.id.oid] = i }
         s.relations = try RelationCatalog.relations(c, serverVersion: v)
@@ -113,12 +116,21 @@ final class RelationSet {
         for (j, col) in cols.enumerated() where !col.isDropped {
             var foundDefault = false
             var foundGenerated = false
+            var foundSameGenerated = false
+            var foundDifferentGenerated = false
             for p in parentRows {
                 let pcols = columns[p.id.oid] ?? []
                 guard let k = pcols.firstIndex(where: { $0.name == col.name }) else { continue }
-                let hasDefault = defaults[p.id.oid]?[k + 1] != nil
-                foundDefault = foundDefault || (hasDefault && pcols[k].generated == nil)
-                foundGenerated = foundGenerated || pcols[k].generated != nil
+                let parentDefault = defaults[p.id.oid]?[k + 1]
+                foundDefault = foundDefault || (parentDefault != nil && pcols[k].generated == nil)
+                if pcols[k].generated != nil {
+                    foundGenerated = true
+                    if let parentDefault, let own = result[j + 1], parentDefault.expression == own.row.expression {
+                        foundSameGenerated = true
+                    } else {
+                        foundDifferentGenerated = true
+                    }
+                }
             }
             if foundDefault && result[j + 1] == nil {
                 var d = AttributeDefaultRow()
@@ -127,7 +139,10 @@ final class RelationSet {
                 d.expression = "NULL"
                 result[j + 1] = DefaultInfo(row: d, separate: !TableDDL.printsColumn(col, of: t), manufactured: true)
             }
-            if foundGenerated && !t.isPartition { result[j + 1] = nil }
+            // The child's generation expression is left to inheritance: always before pg_dump 16,
+            // only when it matches the parents' from 16 on (children may then have their own).
+            let inherited = pgDumpMajor >= 16 ? foundSameGenerated && !foundDifferentGenerated : foundGenerated
+            if inherited && !t.isPartition { result[j + 1] = nil }
         }
         return result
     }
