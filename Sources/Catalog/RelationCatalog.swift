@@ -269,7 +269,8 @@ public enum RelationCatalog {
     /// - defaults that use a sequence owned by their own table (serial columns: table ->
     ///   default -> sequence -> table), which become separate DEFAULT entries;
     /// - views whose ON SELECT rule depends on a constraint (GROUP BY on a primary key), which
-    ///   become dummy views plus a CREATE OR REPLACE VIEW rule in post-data.
+    ///   become dummy views plus a CREATE OR REPLACE VIEW rule in post-data; materialized views
+    ///   in that case are postponed to post-data whole.
     public static func loopBreakers(_ c: Connection) throws
         -> (separateDefaults: Set<UInt32>, viewsOnConstraints: [(view: UInt32, constrainedTable: UInt32)]) {
         let defaults = try run(c, "defaults using owned sequences", """
@@ -284,7 +285,7 @@ public enum RelationCatalog {
         let views = try run(c, "views depending on constraints", """
             SELECT DISTINCT r.ev_class, co.conrelid
             FROM pg_catalog.pg_rewrite r
-            JOIN pg_catalog.pg_class v ON (v.oid = r.ev_class AND v.relkind = 'v')
+            JOIN pg_catalog.pg_class v ON (v.oid = r.ev_class AND v.relkind IN ('v', 'm'))
             JOIN pg_catalog.pg_depend d ON (d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
               AND d.refclassid = 'pg_catalog.pg_constraint'::pg_catalog.regclass)
             JOIN pg_catalog.pg_constraint co ON co.oid = d.refobjid

@@ -67,6 +67,7 @@ enum EdgeCases {
     CREATE TABLE edge.gparent (id int, g int GENERATED ALWAYS AS (id * 3) STORED, d int DEFAULT 1);
     CREATE TABLE edge.inh_gen (extra int) INHERITS (edge.gparent);
     CREATE TABLE edge.inh_gen_local (g int, extra int) INHERITS (edge.gparent);
+    CREATE MATERIALIZED VIEW edge.mv_grp AS SELECT d, a FROM edge.uniq GROUP BY d;
     CREATE MATERIALIZED VIEW edge.mv_unpop AS SELECT 1 AS one WITH NO DATA;
     CREATE VIEW edge.v_on_unpop AS SELECT one FROM edge.mv_unpop;
     CREATE MATERIALIZED VIEW edge.mv_on_unpop AS SELECT 2 AS two WITH NO DATA;

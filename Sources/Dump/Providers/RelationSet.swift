@@ -26,6 +26,7 @@ final class RelationSet {
     /// pg_dump_sort loop repairs known in advance (RelationCatalog.loopBreakers).
     var loopSeparatedDefaults: Set<UInt32> = []
     var dummyViews: Set<UInt32> = []
+    var postponedMatviews: Set<UInt32> = []
     /// (materialized view, materialized view it reads) pairs.
     var materializedViewReferences: [(view: UInt32, references: UInt32)] = []
 
@@ -85,7 +86,19 @@ final class RelationSet {
         let loops = try RelationCatalog.loopBreakers(c)
         s.loopSeparatedDefaults = loops.separateDefaults
         // The loop only exists when the constraint the view needs is dumped (post-data) too.
-        s.dummyViews = Set(loops.viewsOnConstraints.filter { s.dumped.contains($0.view) && s.dumped.contains($0.constrainedTable) }.map(\.view))
+        let onDumpedConstraints = loops.viewsOnConstraints.filter { s.dumped.contains($0.view) && s.dumped.contains($0.constrainedTable) }.map(\.view)
+        s.dummyViews = Set(onDumpedConstraints.filter { s.relation($0)?.relkind == .view })
+        // repairMatViewBoundaryMultiLoop: such a materialized view, and those reading it, move to post-data.
+        s.postponedMatviews = Set(onDumpedConstraints.filter { s.relation($0)?.relkind == .materializedView })
+        var changed = true
+        while changed {
+            changed = false
+            for (view, ref) in s.materializedViewReferences
+            where s.postponedMatviews.contains(ref) && s.dumped.contains(view) && !s.postponedMatviews.contains(view) {
+                s.postponedMatviews.insert(view)
+                changed = true
+            }
+        }
         return s
     }
 

@@ -154,12 +154,13 @@ public enum RelationsProvider: CatalogProvider {
         // A view's ON SELECT rule is merged into CREATE VIEW unless the view is a dummy one
         // (RelationPostData adds the rule objects and their dependencies).
         let reltype = TableDDL.typeName(t.relkind)
+        let postponed = set.postponedMatviews.contains(t.id.oid)
         obj.emit = { emitter, obj in
             let ctx = emitter.context
             if ctx.dataOnly { return }
             let ddl = TableDDL.render(model, ctx)
             emitter.entry(dumpId: obj.dumpId, catalogId: t.id, desc: reltype, tag: t.name, namespace: t.namespace,
-                          owner: t.owner, section: .preData, definition: ddl.create, dropStatement: ddl.drop,
+                          owner: t.owner, section: postponed ? .postData : .preData, definition: ddl.create, dropStatement: ddl.drop,
                           tablespace: t.relkind.hasTablespace ? t.tablespace : nil,
                           tableAccessMethod: t.relkind.hasTableAccessMethod
                               // pg_dump 17 records a partitioned table's access method when it has one.
