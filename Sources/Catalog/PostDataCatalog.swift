@@ -1,0 +1,196 @@
+import Postgres
+
+/// Bulk, version-aware queries behind pg_dump's getIndexes, getConstraints (foreign keys),
+/// getTriggers, getRules, getPolicies and getExtendedStatistics. Definitions pg_dump fetches
+/// one object at a time (pg_get_ruledef, pg_get_statisticsobjdef) are folded in.
+public enum PostDataCatalog {
+    typealias R = RelationCatalog
+
+    /// Valid (or partitioned) ready indexes of the given tables, in (table, index name) order.
+    public static func indexes(_ c: Connection, relations: [UInt32], serverVersion: Int) throws -> [IndexRow] {
+        guard !relations.isEmpty else { return [] }
+        let v = serverVersion
+        let stat = v >= 170000 ? "attstattarget IS NOT NULL AND attstattarget >= 0" : "attstattarget >= 0"
+        let r = try R.run(c, "indexes", """
+            SELECT t.tableoid, t.oid, i.indrelid, t.relname AS indexname,
+              pg_catalog.pg_get_indexdef(i.indexrelid) AS indexdef, i.indkey, i.indisclustered,
+              c.contype, c.conname, c.condeferrable, c.condeferred, c.tableoid AS contableoid, c.oid AS conoid,
+              pg_catalog.pg_get_constraintdef(c.oid, false) AS condef,
+              coalesce((SELECT spcname FROM pg_catalog.pg_tablespace s WHERE s.oid = t.reltablespace), '') AS tablespace,
+              t.reloptions AS indreloptions, i.indisreplident, inh.inhparent AS parentidx,
+              i.indnkeyatts, i.indnatts,
+              (SELECT pg_catalog.array_agg(attnum ORDER BY attnum) FROM pg_catalog.pg_attribute
+                WHERE attrelid = i.indexrelid AND \(stat)) AS indstatcols,
+              (SELECT pg_catalog.array_agg(attstattarget ORDER BY attnum) FROM pg_catalog.pg_attribute
+                WHERE attrelid = i.indexrelid AND \(stat)) AS indstatvals,
+              \(v >= 150000 ? "i.indnullsnotdistinct" : "false AS indnullsnotdistinct"),
+              \(v >= 180000 ? "c.conperiod" : "false AS conperiod")
+            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
+            JOIN pg_catalog.pg_index i ON src.tbloid = i.indrelid
+            JOIN pg_catalog.pg_class t ON t.oid = i.indexrelid
+            JOIN pg_catalog.pg_class t2 ON t2.oid = i.indrelid
+            LEFT JOIN pg_catalog.pg_constraint c ON (i.indrelid = c.conrelid AND i.indexrelid = c.conindid
+              AND c.contype IN ('p','u','x'))
+            LEFT JOIN pg_catalog.pg_inherits inh ON inh.inhrelid = indexrelid
+            WHERE (i.indisvalid OR t2.relkind = 'p') AND i.indisready
+            ORDER BY i.indrelid, indexname
+            """, [R.oidArray(relations)])
+        return r.map { row in
+            var x = IndexRow()
+            x.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
+            x.relationOid = R.oid(row[2])
+            x.name = row[3] ?? ""
+            x.definition = row[4] ?? ""
+            x.keys = PostgresArray.parseVector(row[5])
+            x.isClustered = row[6] == "t"
+            if let type = row[7]?.first {
+                var k = IndexConstraintRow()
+                k.type = type
+                k.name = row[8] ?? ""
+                k.deferrable = row[9] == "t"
+                k.deferred = row[10] == "t"
+                k.id = CatalogId(tableOid: R.oid(row[11]), oid: R.oid(row[12]))
+                k.definition = row[13] ?? ""
+                x.constraint = k
+            }
+            x.tablespace = row[14] ?? ""
+            x.reloptions = row[15]
+            x.isReplicaIdentity = row[16] == "t"
+            x.parentIndex = R.oid(row[17])
+            x.keyAttributeCount = Int(row[18] ?? "0") ?? 0
+            x.attributeCount = Int(row[19] ?? "0") ?? 0
+            x.statisticsColumns = PostgresArray.parse(row[20])
+            x.statisticsValues = PostgresArray.parse(row[21])
+            x.nullsNotDistinct = row[22] == "t"
+            x.constraint?.withoutOverlaps = row[23] == "t"
+            return x
+        }
+    }
+
+    /// Foreign keys declared on the given tables (not the copies on partitions).
+    public static func foreignKeys(_ c: Connection, relations: [UInt32]) throws -> [ForeignKeyRow] {
+        guard !relations.isEmpty else { return [] }
+        return try R.run(c, "foreign keys", """
+            SELECT c.tableoid, c.oid, conrelid, conname, confrelid, conindid,
+              pg_catalog.pg_get_constraintdef(c.oid) AS condef
+            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
+            JOIN pg_catalog.pg_constraint c ON src.tbloid = c.conrelid
+            WHERE contype = 'f' AND conparentid = 0
+            ORDER BY conrelid, conname
+            """, [R.oidArray(relations)]).map { row in
+            var f = ForeignKeyRow()
+            f.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
+            f.relationOid = R.oid(row[2])
+            f.name = row[3] ?? ""
+            f.referencedRelation = R.oid(row[4])
+            f.indexOid = R.oid(row[5])
+            f.definition = row[6] ?? ""
+            return f
+        }
+    }
+
+    /// User triggers, plus partition clones whose enabled state differs from the parent's.
+    public static func triggers(_ c: Connection, relations: [UInt32], serverVersion: Int) throws -> [TriggerRow] {
+        guard !relations.isEmpty else { return [] }
+        // A partition's clone of a parent trigger: tgparentid from 13 on, pg_depend before.
+        let parentJoin = serverVersion >= 130000
+            ? "LEFT JOIN pg_catalog.pg_trigger u ON u.oid = t.tgparentid"
+            : """
+              LEFT JOIN pg_catalog.pg_depend d ON (d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass
+                AND d.refclassid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objid = t.oid)
+              LEFT JOIN pg_catalog.pg_trigger u ON u.oid = d.refobjid
+              """
+        let filter = serverVersion >= 150000
+            ? "WHERE ((NOT t.tgisinternal AND t.tgparentid = 0) OR t.tgenabled != u.tgenabled)"
+            : "WHERE (NOT t.tgisinternal OR t.tgenabled != u.tgenabled)"
+        let clone = serverVersion >= 150000 ? "t.tgparentid <> 0" : "t.tgisinternal"
+        return try R.run(c, "triggers", """
+            SELECT t.tableoid, t.oid, t.tgrelid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, false) AS tgdef,
+              t.tgenabled, \(clone) AS tgispartition
+            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
+            JOIN pg_catalog.pg_trigger t ON src.tbloid = t.tgrelid
+            \(parentJoin)
+            \(filter)
+            ORDER BY t.tgrelid, t.tgname
+            """, [R.oidArray(relations)]).map { row in
+            var g = TriggerRow()
+            g.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
+            g.relationOid = R.oid(row[2])
+            g.name = row[3] ?? ""
+            g.definition = row[4] ?? ""
+            g.enabled = row[5]?.first ?? "O"
+            g.isPartitionClone = row[6] == "t"
+            return g
+        }
+    }
+
+    /// Rewrite rules of user relations, with pg_get_ruledef.
+    public static func rules(_ c: Connection) throws -> [RuleRow] {
+        try R.run(c, "rules", """
+            SELECT r.tableoid, r.oid, r.rulename, r.ev_class, r.ev_type, r.is_instead, r.ev_enabled,
+              CASE WHEN NOT (r.ev_type = '1' AND r.is_instead) THEN pg_catalog.pg_get_ruledef(r.oid) END
+            FROM pg_catalog.pg_rewrite r
+            JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE \(RelationCatalog.userRelationFilter)
+            ORDER BY r.oid
+            """).map { row in
+            var u = RuleRow()
+            u.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
+            u.name = row[2] ?? ""
+            u.relationOid = R.oid(row[3])
+            u.eventType = row[4]?.first ?? "1"
+            u.isInstead = row[5] == "t"
+            u.enabled = row[6]?.first ?? "O"
+            u.definition = row[7] ?? ""
+            return u
+        }
+    }
+
+    public static func policies(_ c: Connection, relations: [UInt32]) throws -> [PolicyRow] {
+        guard !relations.isEmpty else { return [] }
+        return try R.run(c, "policies", """
+            SELECT pol.tableoid, pol.oid, pol.polrelid, pol.polname, pol.polcmd, pol.polpermissive,
+              CASE WHEN pol.polroles = '{0}' THEN NULL ELSE pg_catalog.array_to_string(ARRAY(
+                SELECT pg_catalog.quote_ident(rolname) FROM pg_catalog.pg_roles WHERE oid = ANY(pol.polroles)), ', ') END,
+              pg_catalog.pg_get_expr(pol.polqual, pol.polrelid), pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid)
+            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
+            JOIN pg_catalog.pg_policy pol ON src.tbloid = pol.polrelid
+            ORDER BY pol.oid
+            """, [R.oidArray(relations)]).map { row in
+            var p = PolicyRow()
+            p.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
+            p.relationOid = R.oid(row[2])
+            p.name = row[3] ?? ""
+            p.command = row[4]?.first ?? "*"
+            p.permissive = row[5] == "t"
+            p.roles = row[6]
+            p.using = row[7]
+            p.withCheck = row[8]
+            return p
+        }
+    }
+
+    public static func statistics(_ c: Connection, serverVersion: Int) throws -> [StatisticsRow] {
+        let target = serverVersion >= 170000 ? "coalesce(s.stxstattarget, -1)"
+            : serverVersion >= 130000 ? "s.stxstattarget" : "(-1)"
+        return try R.run(c, "extended statistics", """
+            SELECT s.tableoid, s.oid, s.stxname, s.stxnamespace, pg_catalog.pg_get_userbyid(s.stxowner), s.stxrelid,
+              \(target), pg_catalog.pg_get_statisticsobjdef(s.oid)
+            FROM pg_catalog.pg_statistic_ext s
+            JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
+            WHERE \(RelationCatalog.userRelationFilter)
+            ORDER BY s.oid
+            """).map { row in
+            var s = StatisticsRow()
+            s.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
+            s.name = row[2] ?? ""
+            s.namespaceOid = R.oid(row[3])
+            s.owner = row[4] ?? ""
+            s.relationOid = R.oid(row[5])
+            s.statisticsTarget = Int(row[6] ?? "-1") ?? -1
+            s.definition = row[7] ?? ""
+            return s
+        }
+    }
+}

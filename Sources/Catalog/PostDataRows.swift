@@ -1,0 +1,103 @@
+/// Plain rows of the catalogs behind pg_dump's post-data entries of relations: indexes (and the
+/// PRIMARY KEY / UNIQUE / EXCLUDE constraints they implement), foreign keys, triggers, rules,
+/// row-level security policies and extended statistics.
+
+public struct IndexRow: Sendable, Equatable {
+    public var id = CatalogId.none
+    public var relationOid: UInt32 = 0
+    public var name = ""
+    /// pg_get_indexdef.
+    public var definition = ""
+    public var keys: [Int] = []
+    public var keyAttributeCount = 0
+    public var attributeCount = 0
+    public var isClustered = false
+    public var isReplicaIdentity = false
+    public var nullsNotDistinct = false
+    /// Index tablespace ("" for the default).
+    public var tablespace = ""
+    public var reloptions: String?
+    /// Columns ("2") and values ("1000") of ALTER INDEX ... SET STATISTICS (text arrays).
+    public var statisticsColumns: [String] = []
+    public var statisticsValues: [String] = []
+    /// The partitioned index this one is attached to, 0 if none.
+    public var parentIndex: UInt32 = 0
+    /// The constraint ('p', 'u', 'x') the index implements, if any.
+    public var constraint: IndexConstraintRow?
+    public init() {}
+}
+
+public struct IndexConstraintRow: Sendable, Equatable {
+    public var id = CatalogId.none
+    public var name = ""
+    public var type: Character = "p"
+    public var deferrable = false
+    public var deferred = false
+    /// pg_get_constraintdef (pg_dump only uses it for EXCLUDE).
+    public var definition = ""
+    /// 18: the last key column is a WITHOUT OVERLAPS period.
+    public var withoutOverlaps = false
+    public init() {}
+}
+
+public struct ForeignKeyRow: Sendable, Equatable {
+    public var id = CatalogId.none
+    public var relationOid: UInt32 = 0
+    public var name = ""
+    public var referencedRelation: UInt32 = 0
+    public var indexOid: UInt32 = 0
+    public var definition = ""
+    public init() {}
+}
+
+public struct TriggerRow: Sendable, Equatable {
+    public var id = CatalogId.none
+    public var relationOid: UInt32 = 0
+    public var name = ""
+    /// pg_get_triggerdef(oid, false).
+    public var definition = ""
+    /// 'O' origin (default), 'D' disabled, 'R' replica, 'A' always.
+    public var enabled: Character = "O"
+    /// A partition's clone of its parent's trigger, listed because its enabled state differs.
+    public var isPartitionClone = false
+    public init() {}
+}
+
+public struct RuleRow: Sendable, Equatable {
+    public var id = CatalogId.none
+    public var relationOid: UInt32 = 0
+    public var name = ""
+    /// '1' SELECT, '2' UPDATE, '3' INSERT, '4' DELETE.
+    public var eventType: Character = "1"
+    public var isInstead = false
+    public var enabled: Character = "O"
+    /// pg_get_ruledef.
+    public var definition = ""
+    public init() {}
+}
+
+public struct PolicyRow: Sendable, Equatable {
+    public var id = CatalogId.none
+    public var relationOid: UInt32 = 0
+    public var name = ""
+    /// '*' all, 'r' select, 'a' insert, 'w' update, 'd' delete.
+    public var command: Character = "*"
+    public var permissive = true
+    /// Quoted role list, nil for PUBLIC.
+    public var roles: String?
+    public var using: String?
+    public var withCheck: String?
+    public init() {}
+}
+
+public struct StatisticsRow: Sendable, Equatable {
+    public var id = CatalogId.none
+    public var name = ""
+    public var namespaceOid: UInt32 = 0
+    public var owner = ""
+    public var relationOid: UInt32 = 0
+    public var statisticsTarget = -1
+    /// pg_get_statisticsobjdef.
+    public var definition = ""
+    public init() {}
+}

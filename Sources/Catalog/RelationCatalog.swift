@@ -1,0 +1,331 @@
+import Postgres
+
+/// Bulk, version-aware queries behind pg_dump's getNamespaces, getTables, getInherits,
+/// getTableAttrs (columns, defaults, CHECK constraints) and the sequence queries: one round
+/// trip per query whatever the number of relations (servers 12 to 18).
+///
+/// Per-relation functions that pg_dump runs in a query of their own (pg_get_viewdef,
+/// pg_get_partkeydef, pg_get_expr(relpartbound), the foreign server and options) are folded
+/// into the relations query.
+public enum RelationCatalog {
+    /// The schemas pg_dump never dumps the contents of.
+    static let userRelationFilter = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
+
+    public static func namespaces(_ c: Connection) throws -> [NamespaceRow] {
+        let r = try run(c, "namespaces", """
+            SELECT n.tableoid, n.oid, n.nspname, n.nspowner, pg_catalog.pg_get_userbyid(n.nspowner) AS owner, n.nspacl,
+              pg_catalog.acldefault('n', n.nspowner)
+            FROM pg_catalog.pg_namespace n ORDER BY n.oid
+            """)
+        return r.map { row in
+            var n = NamespaceRow()
+            n.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
+            n.name = row[2] ?? ""
+            n.ownerOid = oid(row[3])
+            n.owner = row[4] ?? ""
+            n.acl = row[5]
+            n.aclDefault = row[6]
+            return n
+        }
+    }
+
+    public static func relations(_ c: Connection, serverVersion: Int) throws -> [RelationRow] {
+        let r = try run(c, "relations", """
+            SELECT c.tableoid, c.oid, c.relname, c.relnamespace, n.nspname, c.relkind,
+              pg_catalog.pg_get_userbyid(c.relowner) AS owner, c.relacl, c.relchecks, c.relhasindex, c.relhasrules,
+              c.relhastriggers, c.relpersistence,
+              CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS oftype,
+              array_remove(array_remove(c.reloptions,'check_option=local'),'check_option=cascaded') AS reloptions,
+              CASE WHEN 'check_option=local' = ANY (c.reloptions) THEN 'LOCAL'::text
+                   WHEN 'check_option=cascaded' = ANY (c.reloptions) THEN 'CASCADED'::text END AS checkoption,
+              tc.reloptions AS toast_reloptions, coalesce(tsp.spcname, '') AS tablespace, am.amname,
+              c.relispopulated, c.relreplident, c.relrowsecurity, c.relforcerowsecurity, c.relispartition,
+              CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkeydef,
+              CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound,
+              fs.srvname,
+              CASE WHEN c.relkind = 'f' THEN pg_catalog.array_to_string(ARRAY(
+                SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)
+                FROM pg_catalog.pg_options_to_table(ft.ftoptions) ORDER BY option_name), E',\\n    ') END AS ftoptions,
+              CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS viewdef,
+              d.refobjid AS owning_tab, d.refobjsubid AS owning_col, (d.deptype = 'i') IS TRUE AS is_identity_sequence,
+              EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND e.objid = c.oid AND e.deptype = 'e') AS is_extension_member,
+              pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's'::\"char\" ELSE 'r'::\"char\" END, c.relowner) AS acldefault
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_catalog.pg_depend d ON (c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND d.objid = c.oid AND d.objsubid = 0 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND d.deptype IN ('a', 'i'))
+            LEFT JOIN pg_catalog.pg_tablespace tsp ON tsp.oid = c.reltablespace
+            LEFT JOIN pg_catalog.pg_am am ON c.relam = am.oid
+            LEFT JOIN pg_catalog.pg_class tc ON (c.reltoastrelid = tc.oid AND tc.relkind = 't' AND c.relkind <> 'p')
+            LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
+            LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
+            WHERE c.relkind IN ('r', 'S', 'v', 'm', 'f', 'p') AND \(userRelationFilter)
+            ORDER BY c.oid
+            """)
+        return r.map { row in
+            var t = RelationRow()
+            t.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
+            t.name = row[2] ?? ""
+            t.namespaceOid = oid(row[3])
+            t.namespace = row[4] ?? ""
+            t.relkind = Relkind(rawValue: row[5]?.first ?? "r") ?? .table
+            t.owner = row[6] ?? ""
+            t.acl = row[7]
+            t.checkCount = Int(row[8] ?? "0") ?? 0
+            t.hasIndex = row[9] == "t"
+            t.hasRules = row[10] == "t"
+            t.hasTriggers = row[11] == "t"
+            t.persistence = row[12]?.first ?? "p"
+            t.ofType = row[13]
+            t.reloptions = row[14]
+            t.checkOption = row[15]
+            t.toastReloptions = row[16]
+            t.tablespace = row[17] ?? ""
+            t.accessMethod = row[18]
+            t.isPopulated = row[19] == "t"
+            t.replicaIdentity = row[20]?.first ?? "d"
+            t.rowSecurity = row[21] == "t"
+            t.forceRowSecurity = row[22] == "t"
+            t.isPartition = row[23] == "t"
+            t.partitionKey = row[24]
+            t.partitionBound = row[25]
+            t.foreignServer = row[26]
+            t.foreignOptions = row[27]
+            t.viewDefinition = row[28]
+            t.owningTable = oid(row[29])
+            t.owningColumn = Int(row[30] ?? "0") ?? 0
+            t.isIdentitySequence = row[31] == "t"
+            t.isExtensionMember = row[32] == "t"
+            t.aclDefault = row[33]
+            return t
+        }
+    }
+
+    /// pg_inherits in (child, inhseqno) order: a child's parents in declaration order.
+    public static func inherits(_ c: Connection) throws -> [InheritsRow] {
+        try run(c, "inheritance", "SELECT inhrelid, inhparent FROM pg_catalog.pg_inherits ORDER BY inhrelid, inhseqno").map {
+            var i = InheritsRow()
+            i.child = oid($0[0])
+            i.parent = oid($0[1])
+            return i
+        }
+    }
+
+    /// Columns of the given relations (getTableAttrs' pg_attribute query), in (relation, attnum) order.
+    public static func columns(_ c: Connection, relations: [UInt32], serverVersion: Int) throws -> [ColumnRow] {
+        guard !relations.isEmpty else { return [] }
+        let v = serverVersion
+        let notNull = v >= 180000
+            ? """
+              co.conname AS notnull_name, co.conislocal AS notnull_islocal, co.convalidated AS notnull_valid,
+              co.connoinherit AS notnull_noinherit, co.tableoid AS notnull_tableoid, co.oid AS notnull_oid
+              """
+            : """
+              NULL AS notnull_name, NULL AS notnull_islocal, NULL AS notnull_valid, NULL AS notnull_noinherit,
+              NULL AS notnull_tableoid, NULL AS notnull_oid
+              """
+        let notNullJoin = v >= 180000
+            ? "LEFT JOIN pg_catalog.pg_constraint co ON (co.conrelid = a.attrelid AND co.contype = 'n' AND co.conkey = ARRAY[a.attnum])\n"
+            : ""
+        let r = try run(c, "columns", """
+            SELECT a.attrelid, a.attnum, a.attname, \(v >= 170000 ? "coalesce(a.attstattarget, -1)" : "a.attstattarget"),
+              a.attstorage, t.typstorage, a.attnotnull, a.atthasdef, a.attisdropped, a.attislocal,
+              pg_catalog.format_type(t.oid, a.atttypmod) AS atttypname,
+              array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE substr(o, 1, 10) <> 'pg_attver='), ', ') AS attoptions,
+              CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN
+                (SELECT ARRAY[cn.nspname::text, co2.collname::text]
+                 FROM pg_catalog.pg_collation co2 JOIN pg_catalog.pg_namespace cn ON cn.oid = co2.collnamespace
+                 WHERE co2.oid = a.attcollation) END AS attcollation,
+              pg_catalog.array_to_string(ARRAY(
+                SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)
+                FROM pg_catalog.pg_options_to_table(attfdwoptions) ORDER BY option_name), E',\\n    ') AS attfdwoptions,
+              \(v >= 140000 ? "a.attcompression" : "''") AS attcompression, a.attidentity, a.attgenerated, a.attacl,
+              \(notNull)
+            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
+            JOIN pg_catalog.pg_attribute a ON src.tbloid = a.attrelid
+            LEFT JOIN pg_catalog.pg_type t ON a.atttypid = t.oid
+            \(notNullJoin)WHERE a.attnum > 0::pg_catalog.int2
+            ORDER BY a.attrelid, a.attnum
+            """, [oidArray(relations)])
+        return r.map { row in
+            var a = ColumnRow()
+            a.relationOid = oid(row[0])
+            a.number = Int(row[1] ?? "0") ?? 0
+            a.name = row[2] ?? ""
+            a.statisticsTarget = Int(row[3] ?? "-1") ?? -1
+            a.storage = row[4]?.first ?? "p"
+            a.typeStorage = row[5]?.first ?? "p"
+            a.notNull = row[6] == "t"
+            a.hasDefault = row[7] == "t"
+            a.isDropped = row[8] == "t"
+            a.isLocal = row[9] == "t"
+            a.typeName = row[10] ?? ""
+            a.options = row[11] ?? ""
+            let collation = PostgresArray.parse(row[12])
+            if collation.count == 2 { a.collationSchema = collation[0]; a.collationName = collation[1] }
+            a.fdwOptions = row[13] ?? ""
+            a.compression = row[14]?.first
+            a.identity = row[15]?.first
+            a.generated = row[16]?.first
+            a.acl = row[17]
+            a.notNullName = row[18]
+            a.notNullIsLocal = row[19] != "f"
+            a.notNullValid = row[20] != "f"
+            a.notNullNoInherit = row[21] == "t"
+            a.notNullConstraintId = CatalogId(tableOid: oid(row[22]), oid: oid(row[23]))
+            return a
+        }
+    }
+
+    /// Column defaults and generation expressions (pg_attrdef), in (relation, attnum) order.
+    public static func defaults(_ c: Connection, relations: [UInt32]) throws -> [AttributeDefaultRow] {
+        guard !relations.isEmpty else { return [] }
+        return try run(c, "column defaults", """
+            SELECT a.tableoid, a.oid, adrelid, adnum, pg_catalog.pg_get_expr(adbin, adrelid) AS adsrc
+            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
+            JOIN pg_catalog.pg_attrdef a ON src.tbloid = a.adrelid
+            ORDER BY a.adrelid, a.adnum
+            """, [oidArray(relations)]).map { row in
+            var d = AttributeDefaultRow()
+            d.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
+            d.relationOid = oid(row[2])
+            d.columnNumber = Int(row[3] ?? "0") ?? 0
+            d.expression = row[4] ?? ""
+            return d
+        }
+    }
+
+    /// CHECK constraints of the given tables, in (relation, name) order.
+    public static func checkConstraints(_ c: Connection, relations: [UInt32]) throws -> [CheckConstraintRow] {
+        guard !relations.isEmpty else { return [] }
+        return try run(c, "check constraints", """
+            SELECT c.tableoid, c.oid, conrelid, conname, pg_catalog.pg_get_constraintdef(c.oid) AS consrc,
+              conislocal, convalidated
+            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
+            JOIN pg_catalog.pg_constraint c ON src.tbloid = c.conrelid
+            WHERE contype = 'c'
+            ORDER BY c.conrelid, c.conname
+            """, [oidArray(relations)]).map { row in
+            var k = CheckConstraintRow()
+            k.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
+            k.relationOid = oid(row[2])
+            k.name = row[3] ?? ""
+            k.definition = row[4] ?? ""
+            k.isLocal = row[5] == "t"
+            k.validated = row[6] == "t"
+            return k
+        }
+    }
+
+    /// Sequence parameters and current values. Before 18 the values come from one UNION ALL
+    /// query over every sequence (pg_dump runs one query per sequence); 18 has
+    /// pg_get_sequence_data.
+    public static func sequences(_ c: Connection, sequences: [(oid: UInt32, schema: String, name: String)],
+                                 serverVersion: Int) throws -> [SequenceRow] {
+        guard !sequences.isEmpty else { return [] }
+        let params = try run(c, "sequences", """
+            SELECT s.seqrelid, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmax,
+              s.seqmin, s.seqcache, s.seqcycle
+            FROM unnest($1::pg_catalog.oid[]) AS src(seqoid)
+            JOIN pg_catalog.pg_sequence s ON s.seqrelid = src.seqoid
+            ORDER BY s.seqrelid
+            """, [oidArray(sequences.map(\.oid))])
+        var rows: [UInt32: SequenceRow] = [:]
+        for row in params {
+            var s = SequenceRow()
+            s.relationOid = oid(row[0])
+            s.typeName = row[1] ?? "bigint"
+            s.start = row[2] ?? ""
+            s.increment = row[3] ?? ""
+            s.maximum = row[4] ?? ""
+            s.minimum = row[5] ?? ""
+            s.cache = row[6] ?? ""
+            s.cycle = row[7] == "t"
+            rows[s.relationOid] = s
+        }
+        let values: QueryResult
+        if serverVersion >= 180000 {
+            values = try run(c, "sequence values", """
+                SELECT src.seqoid, d.last_value, d.is_called
+                FROM unnest($1::pg_catalog.oid[]) AS src(seqoid), pg_catalog.pg_get_sequence_data(src.seqoid) d
+                """, [oidArray(sequences.map(\.oid))])
+        } else {
+            let parts = sequences.map { s in
+                "SELECT \(s.oid)::pg_catalog.oid, last_value, is_called FROM \(quoteQualifiedName(s.schema, s.name, forceQuotes: true))"
+            }
+            values = try run(c, "sequence values", parts.joined(separator: "\nUNION ALL\n"))
+        }
+        for row in values {
+            let o = oid(row[0])
+            rows[o]?.lastValue = row[1] ?? ""
+            rows[o]?.isCalled = row[2] == "t"
+        }
+        return sequences.compactMap { rows[$0.oid] }
+    }
+
+    /// Objects pg_dump_sort's loop repair always splits out, found from pg_depend:
+    /// - defaults that use a sequence owned by their own table (serial columns: table ->
+    ///   default -> sequence -> table), which become separate DEFAULT entries;
+    /// - views whose ON SELECT rule depends on a constraint (GROUP BY on a primary key), which
+    ///   become dummy views plus a CREATE OR REPLACE VIEW rule in post-data; materialized views
+    ///   in that case are postponed to post-data whole.
+    public static func loopBreakers(_ c: Connection) throws
+        -> (separateDefaults: Set<UInt32>, viewsOnConstraints: [(view: UInt32, constrainedTable: UInt32)]) {
+        let defaults = try run(c, "defaults using owned sequences", """
+            SELECT DISTINCT ad.oid
+            FROM pg_catalog.pg_attrdef ad
+            JOIN pg_catalog.pg_depend d ON (d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND d.objid = ad.oid
+              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass)
+            JOIN pg_catalog.pg_class s ON (s.oid = d.refobjid AND s.relkind = 'S')
+            JOIN pg_catalog.pg_depend o ON (o.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND o.objid = s.oid
+              AND o.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND o.refobjid = ad.adrelid AND o.deptype = 'a')
+            """)
+        let views = try run(c, "views depending on constraints", """
+            SELECT DISTINCT r.ev_class, co.conrelid
+            FROM pg_catalog.pg_rewrite r
+            JOIN pg_catalog.pg_class v ON (v.oid = r.ev_class AND v.relkind IN ('v', 'm'))
+            JOIN pg_catalog.pg_depend d ON (d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+              AND d.refclassid = 'pg_catalog.pg_constraint'::pg_catalog.regclass)
+            JOIN pg_catalog.pg_constraint co ON co.oid = d.refobjid
+            WHERE r.ev_type = '1' AND r.is_instead
+            """)
+        return (Set(defaults.map { oid($0[0]) }), views.map { (oid($0[0]), oid($0[1])) })
+    }
+
+    /// buildMatViewRefreshDependencies' query: every (materialized view, materialized view it
+    /// reads, directly or through views) pair.
+    public static func materializedViewReferences(_ c: Connection) throws -> [(view: UInt32, references: UInt32)] {
+        try run(c, "materialized view dependencies", """
+            WITH RECURSIVE w AS (
+              SELECT d1.objid, d2.refobjid, c2.relkind AS refrelkind
+              FROM pg_catalog.pg_depend d1
+              JOIN pg_catalog.pg_class c1 ON c1.oid = d1.objid AND c1.relkind = 'm'
+              JOIN pg_catalog.pg_rewrite r1 ON r1.ev_class = d1.objid
+              JOIN pg_catalog.pg_depend d2 ON d2.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+                AND d2.objid = r1.oid AND d2.refobjid <> d1.objid
+              JOIN pg_catalog.pg_class c2 ON c2.oid = d2.refobjid AND c2.relkind IN ('m', 'v')
+              WHERE d1.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+              UNION
+              SELECT w.objid, d3.refobjid, c3.relkind
+              FROM w
+              JOIN pg_catalog.pg_rewrite r3 ON r3.ev_class = w.refobjid
+              JOIN pg_catalog.pg_depend d3 ON d3.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+                AND d3.objid = r3.oid AND d3.refobjid <> w.refobjid
+              JOIN pg_catalog.pg_class c3 ON c3.oid = d3.refobjid AND c3.relkind IN ('m', 'v')
+            )
+            SELECT objid, refobjid FROM w WHERE refrelkind = 'm'
+            """).map { (oid($0[0]), oid($0[1])) }
+    }
+
+    // MARK: helpers shared with the other catalog queries
+
+    static func run(_ c: Connection, _ what: String, _ sql: String, _ params: [String?] = []) throws -> QueryResult {
+        do { return try c.query(sql, params) } catch { throw CatalogError("reading \(what)", underlying: error) }
+    }
+
+    static func oid(_ s: String?) -> UInt32 { s.flatMap { UInt32($0) } ?? 0 }
+
+    static func oidArray(_ oids: [UInt32]) -> String { "{" + oids.map(String.init).joined(separator: ",") + "}" }
+}

@@ -1,0 +1,196 @@
+import Archive
+import Catalog
+import DDL
+import Postgres
+
+/// The post-data objects of dumped relations: indexes and the constraints they implement,
+/// INDEX ATTACH, foreign keys, triggers, rules, ROW SECURITY and policies, and extended
+/// statistics (pg_dump's getIndexes, flagInhIndexes, getConstraints, getTriggers, getRules,
+/// getPolicies, getExtendedStatistics and their dump functions).
+enum RelationPostData {
+    static func add(_ set: RelationSet, tableIds: [UInt32: Int], dataObjects: [UInt32: DumpObject], _ context: ProviderContext) throws {
+        let c = context.connection
+        let v = context.serverVersion
+        let dumpedTables = set.relations.filter { set.dumped.contains($0.id.oid) && $0.relkind != .sequence }
+        try addIndexes(set, tableIds, context)
+
+        // Foreign keys: pg_dump before 18 only looks at tables with triggers and partitioned tables;
+        // 18's NOT ENFORCED keys have no triggers, so every dumped table is asked (same result before 18).
+        let fkTables = dumpedTables.map(\.id.oid)
+        for f in try PostDataCatalog.foreignKeys(c, relations: fkTables) {
+            guard let t = set.relation(f.relationOid) else { continue }
+            // getTableDataFKConstraints: in a data-only dump, referenced tables' data comes first.
+            if context.selection.dataOnly, let d = dataObjects[t.id.oid], let r = dataObjects[f.referencedRelation] {
+                d.dependencies.append(r.dumpId)
+            }
+            add(context, kind: .fkConstraint, id: f.id, name: f.name, namespace: t.namespace) { emitter, obj in
+                let ctx = emitter.context
+                let ddl = PostDataDDL.foreignKey(f, table: t, ctx)
+                emitter.entry(dumpId: obj.dumpId, catalogId: f.id, desc: "FK CONSTRAINT", tag: "\(t.name) \(f.name)",
+                              namespace: t.namespace, owner: t.owner, section: .postData,
+                              definition: ddl.create, dropStatement: ddl.drop)
+                emitConstraintComment(emitter, context.metadata, f.id, f.name, t, parent: obj.dumpId)
+            }
+        }
+
+        let triggerTables = dumpedTables.filter(\.hasTriggers).map(\.id.oid)
+        for g in try PostDataCatalog.triggers(c, relations: triggerTables, serverVersion: v) {
+            guard let t = set.relation(g.relationOid) else { continue }
+            add(context, kind: .trigger, id: g.id, name: g.name, namespace: t.namespace) { emitter, obj in
+                let ctx = emitter.context
+                let ddl = PostDataDDL.trigger(g, table: t, ctx)
+                emitter.entry(dumpId: obj.dumpId, catalogId: g.id, desc: "TRIGGER", tag: "\(t.name) \(g.name)",
+                              namespace: t.namespace, owner: t.owner, section: .postData,
+                              definition: ddl.create, dropStatement: ddl.drop)
+                emitter.emitComment(context.metadata, type: "TRIGGER \(ctx.id(g.name)) ON", name: ctx.id(t.name),
+                                    namespace: t.namespace, owner: t.owner, catalogId: g.id, parent: obj.dumpId)
+            }
+        }
+
+        for r in try PostDataCatalog.rules(c) where set.dumped.contains(r.relationOid) {
+            guard let t = set.relation(r.relationOid), let tableId = tableIds[t.id.oid] else { continue }
+            let onSelect = [.view, .materializedView].contains(t.relkind) && r.eventType == "1" && r.isInstead
+            let obj = DumpObject(kind: .rule, catalogId: r.id, name: r.name, namespace: t.namespace)
+            context.graph.add(obj)
+            // repairViewRuleMultiLoop: a dummy view's rule is dumped separately, after the view.
+            if onSelect && !set.dummyViews.contains(t.id.oid) {
+                // Merged into CREATE VIEW: sorted before the view so its dependencies place the view.
+                obj.dumpDefinition = false
+                context.graph.object(dumpId: tableId)?.dependencies.append(obj.dumpId)
+                continue
+            }
+            obj.dependencies.append(tableId)
+            let model = t.relkind == .view ? set.model(t) : nil
+            obj.emit = { emitter, obj in
+                let ctx = emitter.context
+                if ctx.dataOnly { return }
+                let ddl = PostDataDDL.rule(r, view: model, table: t, ctx)
+                emitter.entry(dumpId: obj.dumpId, catalogId: r.id, desc: "RULE", tag: "\(t.name) \(r.name)",
+                              namespace: t.namespace, owner: t.owner, section: .postData,
+                              definition: ddl.create, dropStatement: ddl.drop)
+                emitter.emitComment(context.metadata, type: "RULE \(ctx.id(r.name)) ON", name: ctx.id(t.name),
+                                    namespace: t.namespace, owner: t.owner, catalogId: r.id, parent: obj.dumpId)
+            }
+        }
+
+        // Row-level security: a ROW SECURITY object per table with RLS enabled, then policies.
+        let rlsTables = dumpedTables.filter { [.table, .partitionedTable].contains($0.relkind) }
+        for t in rlsTables where t.rowSecurity {
+            guard let tableId = tableIds[t.id.oid] else { continue }
+            let id = CatalogId(tableOid: 0, oid: t.id.oid)
+            add(context, kind: .policy, id: id, name: t.name, namespace: t.namespace, dependencies: [tableId]) { emitter, obj in
+                // No pg_depend row matches this object: its dependency on the table is by hand.
+                emitter.entry(dumpId: obj.dumpId, catalogId: id, desc: "ROW SECURITY", tag: t.name, namespace: t.namespace,
+                              owner: t.owner, section: .postData, definition: PostDataDDL.rowSecurity(table: t, emitter.context),
+                              dependencies: [tableId])
+            }
+        }
+        for p in try PostDataCatalog.policies(c, relations: rlsTables.map(\.id.oid)) {
+            guard let t = set.relation(p.relationOid) else { continue }
+            add(context, kind: .policy, id: p.id, name: p.name, namespace: t.namespace) { emitter, obj in
+                let ctx = emitter.context
+                let ddl = PostDataDDL.policy(p, table: t, ctx)
+                emitter.entry(dumpId: obj.dumpId, catalogId: p.id, desc: "POLICY", tag: "\(t.name) \(p.name)",
+                              namespace: t.namespace, owner: t.owner, section: .postData,
+                              definition: ddl.create, dropStatement: ddl.drop)
+                emitter.emitComment(context.metadata, type: "POLICY \(ctx.id(p.name)) ON", name: ctx.id(t.name),
+                                    namespace: t.namespace, owner: t.owner, catalogId: p.id, parent: obj.dumpId)
+            }
+        }
+
+        // Extended statistics are dumped with their schema (not their table): selectDumpableObject.
+        for s in try PostDataCatalog.statistics(c, serverVersion: v) {
+            // selectDumpableStatisticsObject: the schema's contents and the table's definition are dumped.
+            guard let ns = set.namespace(s.namespaceOid), context.selection.includesContentsOf(schema: ns.name),
+                  set.dumped.contains(s.relationOid) else { continue }
+            add(context, kind: .statsExt, id: s.id, name: s.name, namespace: ns.name) { emitter, obj in
+                let ctx = emitter.context
+                let ddl = PostDataDDL.statistics(s, namespace: ns.name, ctx)
+                emitter.entry(dumpId: obj.dumpId, catalogId: s.id, desc: "STATISTICS", tag: s.name, namespace: ns.name,
+                              owner: s.owner, section: .postData, definition: ddl.create, dropStatement: ddl.drop)
+                emitter.emitComment(context.metadata, type: "STATISTICS", name: ctx.id(s.name), namespace: ns.name,
+                                    owner: s.owner, catalogId: s.id, parent: obj.dumpId)
+            }
+        }
+    }
+
+    /// Adds an object whose emit does nothing in a data-only dump.
+    @discardableResult
+    static func add(_ context: ProviderContext, kind: DumpObjectKind, id: CatalogId, name: String, namespace: String,
+                    dependencies: [Int] = [], emit: @escaping (DumpEmitter, DumpObject) throws -> Void) -> DumpObject {
+        let obj = DumpObject(kind: kind, catalogId: id, name: name, namespace: namespace)
+        obj.dependencies = dependencies
+        obj.emit = { emitter, obj in
+            if emitter.context.dataOnly { return }
+            try emit(emitter, obj)
+        }
+        return context.graph.add(obj)
+    }
+
+    /// dumpTableConstraintComment for a constraint dumped on its own.
+    static func emitConstraintComment(_ emitter: DumpEmitter, _ metadata: ObjectMetadata, _ id: CatalogId, _ name: String,
+                                      _ t: RelationRow, parent: Int) {
+        let ctx = emitter.context
+        emitter.emitComment(metadata, type: "CONSTRAINT \(ctx.id(name)) ON", name: ctx.id(t.name), namespace: t.namespace,
+                            owner: t.owner, catalogId: id, parent: parent)
+    }
+
+    static func addIndexes(_ set: RelationSet, _ tableIds: [UInt32: Int], _ context: ProviderContext) throws {
+        // Indexes of ancestors too: a dumped partition's index is attached to its parent's even
+        // when the parent itself is not dumped (-t partition).
+        let indexTables = set.interesting.filter { set.relation($0)?.hasIndex ?? false }.sorted()
+        let rows = try PostDataCatalog.indexes(context.connection, relations: indexTables, serverVersion: context.serverVersion)
+        var indexObjects: [UInt32: (DumpObject, IndexRow)] = [:]
+        for x in rows {
+            guard let t = set.relation(x.relationOid) else { continue }
+            let columns = set.columns[t.id.oid] ?? []
+            let indexObj = DumpObject(kind: .index, catalogId: x.id, name: x.name, namespace: t.namespace)
+            context.graph.add(indexObj)
+            indexObjects[x.id.oid] = (indexObj, x)
+            guard set.dumped.contains(t.id.oid) else {
+                // Known (it has a dump id, as in pg_dump) but not dumped.
+                indexObj.dumpDefinition = false
+                indexObj.dumpData = false
+                continue
+            }
+            var constraintId: Int?
+            if let k = x.constraint {
+                let con = add(context, kind: .constraint, id: k.id, name: k.name, namespace: t.namespace) { emitter, obj in
+                    let ddl = PostDataDDL.indexConstraint(x, k, table: t, columns: columns, emitter.context)
+                    emitter.entry(dumpId: obj.dumpId, catalogId: k.id, desc: "CONSTRAINT", tag: "\(t.name) \(k.name)",
+                                  namespace: t.namespace, owner: t.owner, section: .postData,
+                                  definition: ddl.create, dropStatement: ddl.drop, tablespace: x.tablespace)
+                    emitConstraintComment(emitter, context.metadata, k.id, k.name, t, parent: obj.dumpId)
+                }
+                constraintId = con.dumpId
+            }
+            indexObj.emit = { emitter, obj in
+                let ctx = emitter.context
+                if ctx.dataOnly { return }
+                if constraintId == nil {
+                    let ddl = PostDataDDL.index(x, table: t, ctx)
+                    emitter.entry(dumpId: obj.dumpId, catalogId: x.id, desc: "INDEX", tag: x.name, namespace: t.namespace,
+                                  owner: t.owner, section: .postData, definition: ddl.create, dropStatement: ddl.drop,
+                                  tablespace: x.tablespace)
+                }
+                // The comment of a constraint's index depends on the constraint, which is what is dumped.
+                emitter.emitComment(context.metadata, type: "INDEX", name: ctx.id(x.name), namespace: t.namespace,
+                                    owner: t.owner, catalogId: x.id, parent: constraintId ?? obj.dumpId)
+            }
+        }
+        // flagInhIndexes: INDEX ATTACH, depending by hand on both indexes and both tables.
+        for (partitionObj, x) in indexObjects.values.sorted(by: { $0.0.dumpId < $1.0.dumpId })
+        where x.parentIndex != 0 && partitionObj.dumpDefinition {
+            guard let (parentObj, parentRow) = indexObjects[x.parentIndex],
+                  let t = set.relation(x.relationOid), let pt = set.relation(parentRow.relationOid) else { continue }
+            let deps = [partitionObj.dumpId, parentObj.dumpId] + [tableIds[t.id.oid], tableIds[pt.id.oid]].compactMap { $0 }
+            add(context, kind: .indexAttach, id: .none, name: x.name, namespace: t.namespace, dependencies: deps) { emitter, obj in
+                emitter.entry(dumpId: obj.dumpId, desc: "INDEX ATTACH", tag: x.name, namespace: t.namespace, owner: pt.owner,
+                              section: .postData,
+                              definition: PostDataDDL.indexAttach(parent: (pt.namespace, parentRow.name),
+                                                                  partition: (t.namespace, x.name), emitter.context),
+                              dependencies: deps)
+            }
+        }
+    }
+}
