@@ -1,6 +1,7 @@
 import Archive
 import Catalog
 import DDL
+import DDL
 
 /// Streams a table's (or large object's) data into the archive when the writer reaches it.
 public protocol DataSource {
@@ -17,6 +18,10 @@ public final class DumpEmitter {
     public let context: RenderContext
     public private(set) var entries: [TocEntry] = []
     public private(set) var dataSources: [Int: DataSource] = [:]
+    /// pg_init_privs, for ACL entries of objects whose privileges initdb or an extension set.
+    public var initialPrivileges: InitialPrivileges?
+    /// The ACL entry of each table (by the table's dump id), for its column ACLs to depend on.
+    var tableACLDumpIds: [Int: Int] = [:]
 
     public init(graph: DumpGraph, context: RenderContext) {
         self.graph = graph

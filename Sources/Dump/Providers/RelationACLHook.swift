@@ -1,21 +1,23 @@
 import Catalog
+import DDL
 
-/// ACL-HOOK: where relation providers hand their privileges to the ACL emitter.
+/// Where relation providers hand their privileges to the ACL emitter (pg_dump's dumpACL calls in
+/// dumpNamespace and dumpTable): schemas, relations, sequences and their columns.
 ///
-/// The ACL engineer's `emitACL` (pg_dump's dumpACL: GRANT/REVOKE entries, desc "ACL", depending
-/// on the object and placed after its comments) is not in this branch. Each object kind calls
-/// this function exactly once per object, in pg_dump's place for dumpACL:
-/// - schemas (dumpNamespace: type "SCHEMA", name fmtId(schema), namespace nil),
-/// - tables, views, materialized views, foreign tables and sequences (dumpTable: type "TABLE"
-///   for all of them, as pg_dump passes "TABLE" for sequences too, name fmtId(rel)),
-/// - columns with an attacl (dumpTable's column loop: type "TABLE", name fmtId(rel), subname
-///   fmtId(col); pg_init_privs for columns is not read yet).
-/// `acl` and `aclDefault` are the raw aclitem[] texts (relacl/nspacl/attacl and acldefault()).
-/// When emitACL lands, forward to it here; nothing else changes.
+/// Column ACLs depend on their table's ACL entry when it exists (pg_dump adds that dependency by
+/// hand so column grants are applied after table grants); initial privileges come from
+/// pg_init_privs, and the public schema's from its well-known initdb value.
 extension DumpEmitter {
-    func emitRelationACL(type: String, name: String, column: String? = nil, namespace: String?, owner: String,
-                         acl: String?, aclDefault: String?, parent: Int, catalogId: CatalogId) {
-        // Intentionally empty until emitACL is merged.
-        _ = (type, name, column, namespace, owner, acl, aclDefault, parent, catalogId)
+    func emitRelationACL(type: String, name: String, column: String? = nil, columnNumber: Int? = nil, namespace: String?,
+                         owner: String, acl: String?, aclDefault: String?, parent: Int, catalogId: CatalogId) throws {
+        var initPrivileges = initialPrivileges?.initPrivileges(for: catalogId, subid: columnNumber ?? 0)
+        if type == "SCHEMA" && name == context.id("public") && initPrivileges == nil {
+            initPrivileges = ACLCommands.publicSchemaInitPrivileges(owner: owner)
+        }
+        let extra = column != nil ? tableACLDumpIds[parent].map { [$0] } ?? [] : []
+        let id = try emitACL(type: type, name: name, subname: column, namespace: namespace, owner: owner, acl: acl,
+                             defaultACL: column != nil ? "{}" : aclDefault, initPrivileges: initPrivileges,
+                             parent: parent, extraDependencies: extra)
+        if column == nil, let id { tableACLDumpIds[parent] = id }
     }
 }

@@ -40,7 +40,7 @@ public enum RelationsProvider: CatalogProvider {
                                     initdbComment: isPublic ? "standard public schema" : nil)
                 emitter.emitSecurityLabels(metadata, type: "SCHEMA", name: qname, namespace: nil, owner: ns.owner,
                                            catalogId: ns.id, parent: obj.dumpId)
-                emitter.emitRelationACL(type: "SCHEMA", name: qname, namespace: nil, owner: ns.owner, acl: ns.acl,
+                try emitter.emitRelationACL(type: "SCHEMA", name: qname, namespace: nil, owner: ns.owner, acl: ns.acl,
                                         aclDefault: ns.aclDefault, parent: obj.dumpId, catalogId: ns.id)
             }
             graph.add(obj)
@@ -173,10 +173,10 @@ public enum RelationsProvider: CatalogProvider {
                 emitter.emitComment(metadata, type: "CONSTRAINT \(ctx.id(k.check.name)) ON", name: ctx.id(t.name),
                                     namespace: t.namespace, owner: t.owner, catalogId: k.check.id, parent: obj.dumpId)
             }
-            emitter.emitRelationACL(type: "TABLE", name: ctx.id(t.name), namespace: t.namespace, owner: t.owner,
+            try emitter.emitRelationACL(type: "TABLE", name: ctx.id(t.name), namespace: t.namespace, owner: t.owner,
                                     acl: t.acl, aclDefault: t.aclDefault, parent: obj.dumpId, catalogId: t.id)
-            for col in columns where col.acl != nil && !col.isDropped {
-                emitter.emitRelationACL(type: "TABLE", name: ctx.id(t.name), column: ctx.id(col.name), namespace: t.namespace,
+            for col in columns where (col.acl != nil || emitter.initialPrivileges?.initPrivileges(for: t.id, subid: col.number) != nil) && !col.isDropped {
+                try emitter.emitRelationACL(type: "TABLE", name: ctx.id(t.name), column: ctx.id(col.name), columnNumber: col.number, namespace: t.namespace,
                                         owner: t.owner, acl: col.acl, aclDefault: nil, parent: obj.dumpId, catalogId: t.id)
             }
         }
@@ -288,7 +288,7 @@ public enum RelationsProvider: CatalogProvider {
                                 catalogId: s.id, parent: obj.dumpId)
             emitter.emitSecurityLabels(metadata, type: "SEQUENCE", name: ctx.id(s.name), namespace: s.namespace,
                                        owner: s.owner, catalogId: s.id, parent: obj.dumpId)
-            emitter.emitRelationACL(type: "TABLE", name: ctx.id(s.name), namespace: s.namespace, owner: s.owner,
+            try emitter.emitRelationACL(type: "SEQUENCE", name: ctx.id(s.name), namespace: s.namespace, owner: s.owner,
                                     acl: s.acl, aclDefault: s.aclDefault, parent: obj.dumpId, catalogId: s.id)
         }
         // makeTableDataInfo: an owned sequence's data follows it even when only its table is selected (-t).

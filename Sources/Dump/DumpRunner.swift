@@ -1,0 +1,127 @@
+import Archive
+import Catalog
+import DDL
+import Foundation
+import Postgres
+
+/// What `pgfunnel dump` needs to know beyond the session options.
+public struct DumpOptions {
+    public var session = DumpSessionOptions()
+    public var selection = DumpSelection()
+    public var compression: CompressionAlgorithm = .gzip
+    public var compressionLevel: Int?
+    /// pg_dump release whose output is reproduced; default: the server's major, 15 to 18.
+    public var pgDumpMajor: Int?
+    public var noOwner = false
+    public var noPrivileges = false
+    public var noComments = false
+    public var noSecurityLabels = false
+    public var noTablespaces = false
+    public var noTableAccessMethod = false
+    public var noToastCompression = false
+    public var writeManifest = true
+    public init() {}
+}
+
+/// Version string pgfunnel writes as "Dumped by pg_dump version": the release it reproduces
+/// first (so pg_restore-matching logic reads it), then who really wrote the archive.
+public let pgfunnelVersion = "0.1.0"
+
+/// A whole dump: session, catalog providers, dependency sort, TOC, then every table's data
+/// streamed from COPY into the archive, which appears at its path only when complete.
+public final class DumpRunner {
+    public let session: DumpSession
+    public let options: DumpOptions
+    public let render: RenderContext
+    /// Reports what is being done (for -v and progress).
+    public var log: (String) -> Void = { _ in }
+
+    public init(connection: Connection, options: DumpOptions) throws {
+        session = try DumpSession(connection: connection, options: options.session)
+        self.options = options
+        let major = options.pgDumpMajor ?? min(max(session.serverVersion / 10000, 15), 18)
+        var r = RenderContext(serverVersion: session.serverVersion, pgDumpMajor: major)
+        r.quoteAllIdentifiers = options.session.quoteAllIdentifiers
+        r.standardConformingStrings = session.standardConformingStrings
+        r.noOwner = options.noOwner
+        r.noPrivileges = options.noPrivileges
+        r.noComments = options.noComments
+        r.noSecurityLabels = options.noSecurityLabels
+        r.noTablespaces = options.noTablespaces
+        r.noTableAccessMethod = options.noTableAccessMethod
+        r.noToastCompression = options.noToastCompression
+        r.schemaOnly = options.selection.schemaOnly
+        r.dataOnly = options.selection.dataOnly
+        render = r
+    }
+
+    /// The archive format version pg_dump of that release writes.
+    var archiveVersion: ArchiveVersion {
+        switch render.pgDumpMajor {
+        case ...15: return options.compression == .lz4 || options.compression == .zstd ? .v1_15 : .v1_14
+        case 16: return .v1_15
+        default: return .v1_16
+        }
+    }
+
+    /// Builds the TOC (catalog phase): every provider, dependencies, sort, emission.
+    public func buildEntries() throws -> DumpEmitter {
+        let connection = session.connection
+        let graph = DumpGraph()
+        log("reading catalog")
+        let metadata = try ObjectMetadata.load(connection: connection)
+        let emitter = DumpEmitter(graph: graph, context: render)
+        emitter.initialPrivileges = try InitialPrivileges.load(connection)
+        let context = ProviderContext(connection: connection, render: render, selection: options.selection,
+                                      metadata: metadata, graph: graph)
+        let providers: [CatalogProvider.Type] = [RelationsProvider.self, DefaultPrivilegesProvider.self, LargeObjectsProvider.self]
+        for provider in providers { try provider.load(context) }
+        try lockTables(graph)
+        log("reading dependency data")
+        try DependencyLoader.load(into: graph, connection: connection)
+        let database = try DatabaseRow.load(connection, serverVersion: session.serverVersion)
+        try DatabaseEntries.emit(emitter, database: database, encoding: session.clientEncoding,
+                                 standardConformingStrings: session.standardConformingStrings)
+        log("sorting objects")
+        let sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
+        for w in sorted.warnings { log("warning: \(w)") }
+        for object in sorted.objects { try object.emit?(emitter, object) }
+        return emitter
+    }
+
+    /// ACCESS SHARE locks on the tables whose data or definition is dumped.
+    private func lockTables(_ graph: DumpGraph) throws {
+        let names = graph.objects.filter { $0.kind == .table && ($0.relkind == "r" || $0.relkind == "p") && $0.dumpDefinition }
+            .compactMap { o in o.namespace.map { render.qualified($0, o.name) } }
+        log("locking \(names.count) tables")
+        try session.lockTables(names)
+        if options.session.lockWaitTimeout != nil { try session.clearLockWaitTimeout() }
+    }
+
+    /// Writes the archive to `output`: header, TOC, then each entry's data in TOC order.
+    public func write(to output: OutputFile) throws {
+        let emitter = try buildEntries()
+        var compression = ArchiveCompression(algorithm: options.compression)
+        if archiveVersion < .v1_15 {
+            compression.legacyLevel = options.compression == .none ? 0 : (options.compressionLevel ?? -1)
+        }
+        let header = ArchiveHeader(version: archiveVersion, compression: compression, created: .now(),
+                                   databaseName: session.databaseName, serverVersion: session.serverVersionString,
+                                   dumpVersion: "\(render.pgDumpMajor) (pgfunnel \(pgfunnelVersion))")
+        let writer = try ArchiveWriter(output: output, header: header, entries: emitter.entries, level: options.compressionLevel)
+        for entry in writer.entries where entry.hasData {
+            guard let source = emitter.dataSources[entry.dumpId] else { continue }
+            log("dumping contents of \(entry.desc) \(entry.namespace.map { $0 + "." } ?? "")\(entry.tag)")
+            // Large-object sources write their own BLOBS block; everything else is one data stream.
+            if entry.desc == "BLOBS" {
+                try source.write(to: writer)
+            } else {
+                try writer.beginData(dumpId: entry.dumpId)
+                try source.write(to: writer)
+                try writer.endData()
+            }
+        }
+        try writer.finish(writeManifest: options.writeManifest && output.path != nil)
+        try session.connection.execute("COMMIT")
+    }
+}
