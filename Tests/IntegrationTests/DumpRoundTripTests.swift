@@ -1,0 +1,164 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `pgfunnel dump` against real servers: the real pg_restore replays its archive into an
+/// identical database, its script equals pg_dump's, and failures leave nothing behind.
+final class DumpRoundTripTests: XCTestCase {
+    /// A database of the object kinds the dumper covers completely today (relations and their
+    /// data, sequences, constraints, indexes, views, triggers' tables, comments, privileges,
+    /// large objects), with awkward names and data.
+    static let schemaSQL = #"""
+        CREATE ROLE dump_reader;
+        CREATE SCHEMA "Sales Dept";
+        CREATE TABLE "Sales Dept"."Order ""Lines""" (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            customer text NOT NULL DEFAULT 'nobody',
+            note text,
+            amount numeric(12,2) CHECK (amount >= 0),
+            tags text[],
+            doc jsonb,
+            raw bytea,
+            total numeric GENERATED ALWAYS AS (amount * 2) STORED
+        );
+        COMMENT ON TABLE "Sales Dept"."Order ""Lines""" IS 'order lines; it''s "quoted"';
+        COMMENT ON COLUMN "Sales Dept"."Order ""Lines""".note IS 'free text';
+        CREATE INDEX ON "Sales Dept"."Order ""Lines""" (lower(customer)) WHERE note IS NOT NULL;
+        CREATE TABLE public.parent (id int PRIMARY KEY, name varchar(40) UNIQUE);
+        CREATE TABLE public.child (id serial PRIMARY KEY, parent_id int REFERENCES public.parent ON DELETE CASCADE, v text);
+        CREATE SEQUENCE public.standalone START 100 INCREMENT 5;
+        SELECT setval('public.standalone', 150);
+        CREATE VIEW public.child_view AS SELECT c.id, p.name FROM public.child c JOIN public.parent p ON p.id = c.parent_id;
+        CREATE MATERIALIZED VIEW public.counts AS SELECT count(*) AS n FROM public.child;
+        CREATE UNLOGGED TABLE public.scratch (k int, v text);
+        CREATE TABLE public.measurements (at date NOT NULL, v int) PARTITION BY RANGE (at);
+        CREATE TABLE public.measurements_2024 PARTITION OF public.measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+        GRANT SELECT ON public.parent TO dump_reader;
+        GRANT SELECT (v) ON public.child TO dump_reader;
+        GRANT USAGE ON SCHEMA "Sales Dept" TO dump_reader;
+        INSERT INTO "Sales Dept"."Order ""Lines""" (customer, note, amount, tags, doc, raw)
+        SELECT 'c' || g, CASE WHEN g % 3 = 0 THEN NULL WHEN g % 3 = 1 THEN '' ELSE E'tab\there\nnewline \\ backslash ü' END,
+               g / 3.0, ARRAY['a', NULL, 'q"uote'], jsonb_build_object('g', g), decode('00ff' || lpad(to_hex(g), 4, '0'), 'hex')
+        FROM generate_series(1, 5000) g;
+        INSERT INTO public.parent SELECT g, 'p' || g FROM generate_series(1, 50) g;
+        INSERT INTO public.child (parent_id, v) SELECT 1 + g % 50, repeat('x', g % 20) FROM generate_series(1, 2000) g;
+        INSERT INTO public.measurements SELECT date '2024-01-01' + g, g FROM generate_series(0, 200) g;
+        INSERT INTO public.scratch VALUES (1, 'gone after restore? no: unlogged data is dumped');
+        REFRESH MATERIALIZED VIEW public.counts;
+        SELECT lo_from_bytea(0, 'large object contents');
+        """#
+
+    func pgfunnel(_ args: [String], env: [String: String]? = nil) throws -> ProcessOutput {
+        try ProcessRunner.run(executable: Fixtures.pgfunnelBinary, arguments: args, environment: env)
+    }
+
+    func makeSource(_ server: TestServer) throws -> String {
+        _ = try? server.psql("CREATE ROLE dump_reader")
+        let db = try server.freshDatabase(prefix: "dumpsrc")
+        _ = try server.psql(Self.schemaSQL.replacingOccurrences(of: "CREATE ROLE dump_reader;", with: ""), database: db)
+        return db
+    }
+
+    func snapshot(_ server: TestServer, _ db: String) throws -> String {
+        let dump = try server.runTool("pg_dump", args: ["--schema-only", "-d", server.conninfo(database: db)])
+        let schema = dump.stdout.text.split(separator: "\n").filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }
+        let sums = try server.psql(#"""
+            SELECT string_agg(format('%s %s', c.oid::regclass,
+                     (xpath('/row/r/text()', query_to_xml(format(
+                        'SELECT count(*) || '' '' || md5(coalesce(string_agg(x::text, ''|'' ORDER BY x::text), '''')) AS r FROM %s x',
+                        c.oid::regclass), false, true, '')))[1]::text), E'\n' ORDER BY c.oid::regclass::text)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r','m') AND n.nspname NOT IN ('pg_catalog','information_schema') AND (c.relkind = 'r' OR c.relispopulated)
+            """#, database: db)
+        let los = try server.psql("SELECT count(*), md5(string_agg(encode(lo_get(oid), 'hex'), ',' ORDER BY oid)) FROM pg_largeobject_metadata", database: db)
+        return schema.joined(separator: "\n") + "\n" + sums + los
+    }
+
+    func testRoundTripThroughRealPgRestoreOn15And18() throws {
+        for major in [15, 18] {
+            let server = try TestServer.shared(major: major)
+            let source = try makeSource(server)
+            let dir = try Fixtures.temporaryDirectory("dump-rt")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let archive = dir.appendingPathComponent("ours.dump").path
+            let out = try pgfunnel(["dump", "-d", server.conninfo(database: source), "-f", archive])
+            XCTAssertEqual(out.status, 0, out.stderr.text)
+            let target = try server.freshDatabase(prefix: "dumpdst")
+            let restore = try server.runTool("pg_restore", args: ["--exit-on-error", "-d", server.conninfo(database: target), archive])
+            XCTAssertEqual(restore.status, 0, "pg_restore \(major): \(restore.stderr.text)")
+            XCTAssertEqual(restore.stderr.text, "")
+            XCTAssertEqual(try snapshot(server, target), try snapshot(server, source), "database restored from pgfunnel's archive differs (\(major))")
+            // The manifest written beside the archive verifies.
+            let verify = try pgfunnel(["verify", archive])
+            XCTAssertEqual(verify.status, 0, verify.stderr.text)
+            XCTAssertTrue(verify.stdout.text.contains("manifest matches"), verify.stdout.text)
+        }
+    }
+
+    func testScriptEqualsPgDumpScript() throws {
+        for major in [15, 18] {
+            let server = try TestServer.shared(major: major)
+            let source = try makeSource(server)
+            let dir = try Fixtures.temporaryDirectory("dump-script")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let ours = dir.appendingPathComponent("ours.dump").path
+            let theirs = dir.appendingPathComponent("theirs.dump").path
+            XCTAssertEqual(try pgfunnel(["dump", "-d", server.conninfo(database: source), "-f", ours]).status, 0)
+            XCTAssertEqual(try server.runTool("pg_dump", args: ["-Fc", "-f", theirs, "-d", server.conninfo(database: source)]).status, 0)
+            let a = try server.runTool("pg_restore", args: ["-f", "-", "--restrict-key", "K", ours]).stdout.text
+            let b = try server.runTool("pg_restore", args: ["-f", "-", "--restrict-key", "K", theirs]).stdout.text
+            // The one deliberate difference: "Dumped by pg_dump version" names pgfunnel (README).
+            let la = a.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+            let lb = b.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+            let first = (0..<min(la.count, lb.count)).first { la[$0] != lb[$0] }
+            XCTAssertNil(first, "scripts differ (\(major)) at line \(first.map { $0 + 1 } ?? 0): \(first.map { String(la[$0]) } ?? "") | \(first.map { String(lb[$0]) } ?? "")")
+            XCTAssertEqual(la.count, lb.count)
+        }
+    }
+
+    func testDeadServerAndSignalsLeaveNothingBehind() throws {
+        let server = try TestServer.dedicated(major: 15)
+        defer { server.shutdown() }
+        let source = try makeSource(server)
+        _ = try server.psql("CREATE TABLE big AS SELECT g, md5(g::text) || repeat('y', 200) AS t FROM generate_series(1, 400000) g", database: source)
+        let dir = try Fixtures.temporaryDirectory("dump-fail")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let archive = dir.appendingPathComponent("x.dump").path
+
+        // SIGINT while the data of the big table streams.
+        let p = Process()
+        p.executableURL = Fixtures.pgfunnelBinary
+        p.arguments = ["dump", "-Z", "9", "-d", server.conninfo(database: source), "-f", archive]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        Thread.sleep(forTimeInterval: 0.8)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertNotEqual(p.terminationStatus, 0, text)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "SIGINT left files: \(text)")
+
+        // A full disk: the file-size limit makes writes fail with EFBIG, as a full disk fails them with ENOSPC.
+        let limited = try ProcessRunner.run(executable: URL(fileURLWithPath: "/bin/sh"), arguments: [
+            "-c", "ulimit -f 200; exec \"$0\" \"$@\"", Fixtures.pgfunnelBinary.path, "dump", "-d", server.conninfo(database: source), "-f", archive])
+        XCTAssertNotEqual(limited.status, 0)
+        XCTAssertTrue(limited.stderr.text.contains("pgfunnel: error:"), limited.stderr.text)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "full disk left files")
+
+        // The server dying mid-dump.
+        let q = Process()
+        q.executableURL = Fixtures.pgfunnelBinary
+        q.arguments = ["dump", "-Z", "9", "-d", server.conninfo(database: source), "-f", archive]
+        let qerr = Pipe()
+        q.standardError = qerr
+        try q.run()
+        Thread.sleep(forTimeInterval: 0.8)
+        try server.kill()
+        q.waitUntilExit()
+        let qtext = String(decoding: qerr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(q.terminationStatus, 1, qtext)
+        XCTAssertTrue(qtext.contains("pgfunnel: error:"), qtext)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "dead server left files")
+    }
+}
