@@ -58,6 +58,8 @@ public struct LanguageRow: Sendable {
 public struct TransformRow: Sendable {
     public var id: CatalogId
     public var type: String
+    /// The type's unquoted name (pg_dump names transforms "typname lanname" for sorting).
+    public var typeName: String
     public var language: String
     public var fromSQL: UInt32
     public var toSQL: UInt32
@@ -76,6 +78,8 @@ public struct CastRow: Sendable {
     public var id: CatalogId
     public var source: String
     public var target: String
+    /// "sourcetypname targettypname": the name pg_dump sorts casts by (getCasts).
+    public var sortName: String
     public var sourceOid: UInt32
     public var targetOid: UInt32
     public var function: UInt32
@@ -111,12 +115,13 @@ public enum ExtensionCatalog {
 
     public static func transforms(_ c: Connection) throws -> [TransformRow] {
         try c.catalogRows("transforms", """
-            SELECT t.tableoid, t.oid, pg_catalog.format_type(t.trftype, NULL) AS type, l.lanname,
+            SELECT t.tableoid, t.oid, pg_catalog.format_type(t.trftype, NULL) AS type, ty.typname, l.lanname,
                    t.trffromsql::pg_catalog.oid AS fromsql, t.trftosql::pg_catalog.oid AS tosql
-            FROM pg_catalog.pg_transform t JOIN pg_catalog.pg_language l ON l.oid = t.trflang ORDER BY t.oid
+            FROM pg_catalog.pg_transform t JOIN pg_catalog.pg_language l ON l.oid = t.trflang
+            JOIN pg_catalog.pg_type ty ON ty.oid = t.trftype ORDER BY t.oid
             """).map {
             TransformRow(id: CatalogId(tableOid: try $0.oid("tableoid"), oid: try $0.oid("oid")), type: try $0.string("type"),
-                         language: try $0.string("lanname"), fromSQL: try $0.oid("fromsql"), toSQL: try $0.oid("tosql"))
+                         typeName: try $0.string("typname"), language: try $0.string("lanname"), fromSQL: try $0.oid("fromsql"), toSQL: try $0.oid("tosql"))
         }
     }
 
@@ -133,11 +138,13 @@ public enum ExtensionCatalog {
     public static func casts(_ c: Connection) throws -> [CastRow] {
         try c.catalogRows("casts", """
             SELECT tableoid, oid, castsource, casttarget, castfunc, castcontext, castmethod,
-                   pg_catalog.format_type(castsource, NULL) AS source, pg_catalog.format_type(casttarget, NULL) AS target
+                   pg_catalog.format_type(castsource, NULL) AS source, pg_catalog.format_type(casttarget, NULL) AS target,
+                   (SELECT typname FROM pg_catalog.pg_type WHERE oid = castsource) || ' ' ||
+                   (SELECT typname FROM pg_catalog.pg_type WHERE oid = casttarget) AS sortname
             FROM pg_catalog.pg_cast ORDER BY 3, 4
             """).map {
             CastRow(id: CatalogId(tableOid: try $0.oid("tableoid"), oid: try $0.oid("oid")), source: try $0.string("source"),
-                    target: try $0.string("target"), sourceOid: try $0.oid("castsource"), targetOid: try $0.oid("casttarget"),
+                    target: try $0.string("target"), sortName: $0.optional("sortname") ?? "", sourceOid: try $0.oid("castsource"), targetOid: try $0.oid("casttarget"),
                     function: try $0.oid("castfunc"), context: try $0.char("castcontext"), method: try $0.char("castmethod"))
         }
     }

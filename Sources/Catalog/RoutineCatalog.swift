@@ -88,6 +88,9 @@ public enum RoutineCatalog {
             JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
             JOIN pg_catalog.pg_language l ON l.oid = p.prolang
             WHERE \(TypeCatalog.systemSchemaFilter)
+              -- internally dependent functions (range constructors, ...) come with their owner (getFuncs)
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                              AND d.objid = p.oid AND d.deptype = 'i')
             ORDER BY p.oid
             """)
         var functions: [FunctionRow] = []

@@ -41,6 +41,10 @@ public struct TypeRow: Sendable {
     public var rangeOpclassSchema: String = "", rangeOpclassName: String = ""
     public var rangeCanonical: String = "-", rangeSubtypeDiff: String = "-"
     public var rangeCanonicalOid: UInt32 = 0
+    /// The type's support functions (I/O, typmod, analyze; a range's canonical function) as
+    /// (OID, schema): when one of them is dumped, pg_dump's sorter breaks the type/function loop
+    /// with a SHELL TYPE entry (repairTypeFuncLoop).
+    public var supportFunctions: [(oid: UInt32, schema: String)] = []
 }
 
 /// A composite type's attribute (dumpCompositeType).
@@ -93,7 +97,11 @@ public enum TypeCatalog {
                    \(v14 ? "pg_catalog.format_type(r.rngmultitypid, NULL)" : "NULL") AS rngmultitype,
                    opc.opcname, opcn.nspname AS opcnsp, opc.opcdefault,
                    rc.collname AS rngcollname, rcn.nspname AS rngcollnsp,
-                   r.rngcanonical, r.rngcanonical::pg_catalog.oid AS rngcanonicaloid, r.rngsubdiff
+                   r.rngcanonical, r.rngcanonical::pg_catalog.oid AS rngcanonicaloid, r.rngsubdiff,
+                   ARRAY(SELECT p.oid::text || ' ' || pn.nspname FROM pg_catalog.pg_proc p
+                         JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+                         WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin, t.typmodout, t.typanalyze,
+                                         COALESCE(r.rngcanonical, 0))) AS supportfuncs
             FROM pg_catalog.pg_type t
             JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
             LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
@@ -141,6 +149,10 @@ public enum TypeCatalog {
                 t.rangeOpclassSchema = try r.string("opcnsp"); t.rangeOpclassName = try r.string("opcname")
                 t.rangeCanonical = try r.string("rngcanonical"); t.rangeSubtypeDiff = try r.string("rngsubdiff")
                 t.rangeCanonicalOid = try r.oid("rngcanonicaloid")
+            }
+            t.supportFunctions = (try r.textArray("supportfuncs") ?? []).compactMap { item in
+                guard let space = item.firstIndex(of: " "), let oid = UInt32(item[..<space]) else { return nil }
+                return (oid, String(item[item.index(after: space)...]))
             }
             return t
         }
