@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "RestoreTests", dependencies: ["Restore", "Archive", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "GPBackupTests", dependencies: ["GPBackup", "Archive", "TestSupport"]),
+        .testTarget(name: "DumpTests", dependencies: ["Dump", "Catalog", "DDL", "Archive", "Postgres", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Archive", "Restore", "Postgres", "GPBackup", "Dump", "TestSupport"]),
     ]
 )

@@ -135,13 +135,16 @@ public enum ExtensionCatalog {
         }
     }
 
-    public static func casts(_ c: Connection) throws -> [CastRow] {
+    /// Range -> multirange casts come with their range type (14+), as in getCasts.
+    public static func casts(_ c: Connection, serverVersion: Int) throws -> [CastRow] {
         try c.catalogRows("casts", """
             SELECT tableoid, oid, castsource, casttarget, castfunc, castcontext, castmethod,
                    pg_catalog.format_type(castsource, NULL) AS source, pg_catalog.format_type(casttarget, NULL) AS target,
                    (SELECT typname FROM pg_catalog.pg_type WHERE oid = castsource) || ' ' ||
                    (SELECT typname FROM pg_catalog.pg_type WHERE oid = casttarget) AS sortname
-            FROM pg_catalog.pg_cast ORDER BY 3, 4
+            FROM pg_catalog.pg_cast c
+            \(serverVersion >= 140000 ? "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_range r WHERE c.castsource = r.rngtypid AND c.casttarget = r.rngmultitypid)" : "")
+            ORDER BY 3, 4
             """).map {
             CastRow(id: CatalogId(tableOid: try $0.oid("tableoid"), oid: try $0.oid("oid")), source: try $0.string("source"),
                     target: try $0.string("target"), sortName: $0.optional("sortname") ?? "", sourceOid: try $0.oid("castsource"), targetOid: try $0.oid("casttarget"),

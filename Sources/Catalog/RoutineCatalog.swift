@@ -75,7 +75,7 @@ public enum RoutineCatalog {
                          FROM pg_catalog.unnest(p.proargtypes) WITH ORDINALITY AS a(t, i)
                          LEFT JOIN pg_catalog.pg_type ty ON ty.oid = a.t LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace
                          ORDER BY i) AS argsortkeys,
-                   p.proargtypes::pg_catalog.oid[]::text AS argtypeoids,
+                   p.proargtypes::text AS argtypeoids,
                    p.proretset, p.prosrc, p.probin,
                    \(v >= 140000 ? "pg_catalog.pg_get_function_sqlbody(p.oid)" : "NULL") AS prosqlbody,
                    pg_catalog.pg_get_function_arguments(p.oid) AS funcargs,
@@ -95,7 +95,7 @@ public enum RoutineCatalog {
             """)
         var functions: [FunctionRow] = []
         for r in rows {
-            let oids = (try r.textArray("argtypeoids") ?? []).compactMap { UInt32($0) }
+            let oids = PGArray.oidVector(r.optional("argtypeoids"))
             functions.append(FunctionRow(
                 id: CatalogId(tableOid: try r.oid("tableoid"), oid: try r.oid("oid")), name: try r.string("proname"),
                 schema: try r.string("nspname"), owner: try r.string("owner"), acl: r.optional("proacl"), kind: try r.char("prokind"),

@@ -41,17 +41,14 @@ public enum PublicationDDL {
         if let columns = t.columns { q += " (" + columns.map { ctx.id($0) }.joined(separator: ", ") + ")" }
         if let filter = t.rowFilter { q += " WHERE (\(filter))" }
         q += ";\n"
-        let drop = ctx.pgDumpMajor >= 17
-            ? "ALTER PUBLICATION \(ctx.id(publicationName)) DROP TABLE ONLY \(ctx.qualified(t.tableSchema, t.tableName));\n" : ""
-        return ObjectDDL(tag: "\(publicationName) \(t.tableName)", create: q, drop: drop, commentName: "")
+        // No drop statement: pg_dump 15-18 write none for publication members.
+        return ObjectDDL(tag: "\(publicationName) \(t.tableName)", create: q, drop: "", commentName: "")
     }
 
     public static func publicationSchema(_ s: PublicationSchemaRow, publicationName: String, _ ctx: RenderContext) -> ObjectDDL {
-        let drop = ctx.pgDumpMajor >= 17
-            ? "ALTER PUBLICATION \(ctx.id(publicationName)) DROP TABLES IN SCHEMA \(ctx.id(s.schemaName));\n" : ""
         return ObjectDDL(tag: "\(publicationName) \(s.schemaName)",
                          create: "ALTER PUBLICATION \(ctx.id(publicationName)) ADD TABLES IN SCHEMA \(ctx.id(s.schemaName));\n",
-                         drop: drop, commentName: "")
+                         drop: "", commentName: "")
     }
 
     public static func subscription(_ s: SubscriptionRow, _ ctx: RenderContext) -> ObjectDDL {

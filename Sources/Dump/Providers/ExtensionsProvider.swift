@@ -28,7 +28,7 @@ public enum ExtensionsProvider: CatalogProvider {
 
         let languages = try ExtensionCatalog.languages(c)
         let transforms = try ExtensionCatalog.transforms(c)
-        let casts = try ExtensionCatalog.casts(c)
+        let casts = try ExtensionCatalog.casts(c, serverVersion: context.serverVersion)
         let referenced = languages.flatMap { [$0.handler, $0.inline, $0.validator] }
             + transforms.flatMap { [$0.fromSQL, $0.toSQL] } + casts.map(\.function)
         let signatures = try FunctionSignatureCatalog.load(c, oids: referenced)
