@@ -27,6 +27,8 @@ final class NonRelationOracleTests: XCTestCase {
     ]
 
     func testMatchesPgDump15() throws { try compare(major: 15) }
+    func testMatchesPgDump16() throws { try compare(major: 16) }
+    func testMatchesPgDump17() throws { try compare(major: 17) }
     func testMatchesPgDump18() throws { try compare(major: 18) }
 
     /// Loads the fixture into a fresh database of `major`, dumps it with that pg_dump, runs the

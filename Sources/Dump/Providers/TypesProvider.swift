@@ -14,11 +14,9 @@ import DDL
 /// (getDomainConstraints). A SHELL TYPE object (no catalog id) is added for every dumped base
 /// type or range whose support functions are dumped: pg_dump's sorter breaks the type/function
 /// loop by making those functions depend on the shell type instead of the type
-/// (repairTypeFuncLoop); the shell's dump id is recorded in `shellTypes` for the sorter.
+/// (repairTypeFuncLoop). The shell object has the type's name and namespace and kind
+/// `.shellType`, which is how the sorter finds it.
 public enum TypesProvider: CatalogProvider {
-    /// Base type OID -> its SHELL TYPE object.
-    nonisolated(unsafe) public static var shellTypes: [UInt32: DumpObject] = [:]
-
     public static func load(_ context: ProviderContext) throws {
         let c = context.connection
         let membership = try context.extensionMembership()
@@ -27,7 +25,6 @@ public enum TypesProvider: CatalogProvider {
         let labels = try TypeCatalog.enumLabels(c)
         let attributes = try TypeCatalog.compositeAttributes(c)
         let constraints = try TypeCatalog.domainConstraints(c, serverVersion: context.serverVersion)
-        shellTypes = [:]
 
         for t in types {
             // Table row types (other than standalone composites) belong to their table.
@@ -66,7 +63,6 @@ public enum TypesProvider: CatalogProvider {
                 }
                 if loops {
                     let shell = context.graph.add(DumpObject(kind: .shellType, catalogId: .none, name: t.name, namespace: t.schema))
-                    shellTypes[t.id.oid] = shell
                     shell.emit = { emitter, o in
                         guard !emitter.context.dataOnly else { return }
                         let ddl = TypeDDL.shellType(t, emitter.context)
