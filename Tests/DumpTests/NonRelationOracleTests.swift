@@ -33,7 +33,7 @@ final class NonRelationOracleTests: XCTestCase {
 
     /// Loads the fixture into a fresh database of `major`, dumps it with that pg_dump, runs the
     /// providers on the same database and returns (pg_dump's entries, ours).
-    static func entries(major: Int) throws -> (expected: [TocEntry], actual: [TocEntry]) {
+    static func entries(major: Int, schema: String? = nil) throws -> (expected: [TocEntry], actual: [TocEntry]) {
         let server = try TestServer.shared(major: major)
         let roles = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("fixtures/fixture-roles.sql"), encoding: .utf8)
         _ = try? server.psql(roles)
@@ -42,7 +42,7 @@ final class NonRelationOracleTests: XCTestCase {
         try server.psql(fixture, database: db)
         let dir = try Fixtures.temporaryDirectory("nonrel")
         let archive = dir.appendingPathComponent("ref.dump").path
-        let dump = try server.runTool("pg_dump", args: ["-Fc", "-f", archive, "-d", server.conninfo(database: db)])
+        let dump = try server.runTool("pg_dump", args: ["-Fc", "-f", archive, "-d", server.conninfo(database: db)] + (schema.map { ["-n", $0] } ?? []))
         guard dump.status == 0 else { throw TestSupportError.commandFailed(command: "pg_dump", status: dump.status, stdout: "", stderr: dump.stderr.text, log: nil) }
         let expected = try ArchiveReader(path: archive).entries
 
@@ -59,7 +59,9 @@ final class NonRelationOracleTests: XCTestCase {
         _ = try connection.query("SELECT pg_catalog.set_config('search_path', '', false)")
         let graph = DumpGraph()
         let render = RenderContext(serverVersion: connection.serverVersionNum, pgDumpMajor: major)
-        let context = ProviderContext(connection: connection, render: render, selection: DumpSelection(),
+        var selection = DumpSelection()
+        if let schema { selection.schemas = [schema] }
+        let context = ProviderContext(connection: connection, render: render, selection: selection,
                                       metadata: try ObjectMetadata.load(connection: connection), graph: graph)
         let providers: [CatalogProvider.Type] = [ExtensionsProvider.self, TypesProvider.self, RoutinesProvider.self, OperatorsProvider.self,
                                                  TextSearchProvider.self, ForeignDataProvider.self, PublicationsProvider.self]
@@ -107,9 +109,12 @@ final class NonRelationOracleTests: XCTestCase {
         return d
     }
 
-    func compare(major: Int) throws {
+    /// With -n, only objects inside the schema are dumped (no extensions, casts, languages, ...).
+    func testMatchesPgDump15WithSchemaSelection() throws { try compare(major: 15, schema: "fx") }
+
+    func compare(major: Int, schema: String? = nil) throws {
         guard ReferenceTools.hasServer(major: major) else { throw XCTSkip("no PostgreSQL \(major)") }
-        let (expectedAll, actual) = try Self.entries(major: major)
+        let (expectedAll, actual) = try Self.entries(major: major, schema: schema)
         let domainNames = Set(actual.filter { $0.desc == "DOMAIN" }.map { QualifiedName(schema: $0.namespace ?? "", name: $0.tag) })
         let compositeColumnTags = Set(actual.filter { $0.desc == "COMMENT" && $0.tag.hasPrefix("COLUMN ") }.map(Self.key))
         let expected = expectedAll.filter { e in
@@ -136,11 +141,11 @@ final class NonRelationOracleTests: XCTestCase {
             if d.isEmpty { matched[g, default: 0] += 1 } else { problems.append("\(k):\n    " + d.joined(separator: "\n    ")) }
         }
         for e in actual where !seen.contains(Self.key(e)) { problems.append("extra: \(Self.key(e))") }
-        var table = "pg_dump \(major) match table (desc: matched/total)\n"
+        var table = "pg_dump \(major)\(schema.map { " -n \($0)" } ?? "") match table (desc: matched/total)\n"
         for g in total.keys.sorted() { table += "  \(g): \(matched[g] ?? 0)/\(total[g]!)\n" }
         table += "  ALL: \(matched.values.reduce(0, +))/\(total.values.reduce(0, +))\n"
         print(table)
-        try? table.write(toFile: "/tmp/nonrel-match-\(major).txt", atomically: true, encoding: .utf8)
+        try? table.write(toFile: "/tmp/nonrel-match-\(major)\(schema.map { "-n-\($0)" } ?? "").txt", atomically: true, encoding: .utf8)
         XCTAssert(problems.isEmpty, table + problems.joined(separator: "\n"))
     }
 }
