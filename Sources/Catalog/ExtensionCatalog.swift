@@ -10,6 +10,20 @@ public struct ExtensionRow: Sendable {
     public var schema: String
     public var relocatable: Bool
     public var version: String
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        relocatable: Bool,
+        version: String
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.relocatable = relocatable
+        self.version = version
+    }
 }
 
 /// Which objects belong to which extension (pg_depend deptype 'e'): pg_dump does not dump
@@ -52,6 +66,26 @@ public struct LanguageRow: Sendable {
     public var validator: UInt32
     public var owner: String
     public var acl: String?
+
+    public init(
+        id: CatalogId,
+        name: String,
+        trusted: Bool,
+        handler: UInt32,
+        inline: UInt32,
+        validator: UInt32,
+        owner: String,
+        acl: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.trusted = trusted
+        self.handler = handler
+        self.inline = inline
+        self.validator = validator
+        self.owner = owner
+        self.acl = acl
+    }
 }
 
 /// pg_transform rows (getTransforms), with the language name and formatted type.
@@ -63,6 +97,22 @@ public struct TransformRow: Sendable {
     public var language: String
     public var fromSQL: UInt32
     public var toSQL: UInt32
+
+    public init(
+        id: CatalogId,
+        type: String,
+        typeName: String,
+        language: String,
+        fromSQL: UInt32,
+        toSQL: UInt32
+    ) {
+        self.id = id
+        self.type = type
+        self.typeName = typeName
+        self.language = language
+        self.fromSQL = fromSQL
+        self.toSQL = toSQL
+    }
 }
 
 /// pg_am rows (getAccessMethods).
@@ -71,6 +121,18 @@ public struct AccessMethodRow: Sendable {
     public var name: String
     public var handler: String
     public var type: Character
+
+    public init(
+        id: CatalogId,
+        name: String,
+        handler: String,
+        type: Character
+    ) {
+        self.id = id
+        self.name = name
+        self.handler = handler
+        self.type = type
+    }
 }
 
 /// pg_cast rows (getCasts), types already formatted as format_type prints them.
@@ -85,6 +147,28 @@ public struct CastRow: Sendable {
     public var function: UInt32
     public var context: Character
     public var method: Character
+
+    public init(
+        id: CatalogId,
+        source: String,
+        target: String,
+        sortName: String,
+        sourceOid: UInt32,
+        targetOid: UInt32,
+        function: UInt32,
+        context: Character,
+        method: Character
+    ) {
+        self.id = id
+        self.source = source
+        self.target = target
+        self.sortName = sortName
+        self.sourceOid = sourceOid
+        self.targetOid = targetOid
+        self.function = function
+        self.context = context
+        self.method = method
+    }
 }
 
 public enum ExtensionCatalog {

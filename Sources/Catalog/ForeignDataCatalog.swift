@@ -9,6 +9,24 @@ public struct ForeignDataWrapperRow: Sendable {
     public var validator: String
     public var options: String
     public var acl: String?
+
+    public init(
+        id: CatalogId,
+        name: String,
+        owner: String,
+        handler: String,
+        validator: String,
+        options: String,
+        acl: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.owner = owner
+        self.handler = handler
+        self.validator = validator
+        self.options = options
+        self.acl = acl
+    }
 }
 
 public struct ForeignServerRow: Sendable {
@@ -20,12 +38,42 @@ public struct ForeignServerRow: Sendable {
     public var version: String?
     public var options: String
     public var acl: String?
+
+    public init(
+        id: CatalogId,
+        name: String,
+        owner: String,
+        wrapperName: String,
+        type: String? = nil,
+        version: String? = nil,
+        options: String,
+        acl: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.owner = owner
+        self.wrapperName = wrapperName
+        self.type = type
+        self.version = version
+        self.options = options
+        self.acl = acl
+    }
 }
 
 public struct UserMappingRow: Sendable {
     public var serverOid: UInt32
     public var userName: String
     public var options: String
+
+    public init(
+        serverOid: UInt32,
+        userName: String,
+        options: String
+    ) {
+        self.serverOid = serverOid
+        self.userName = userName
+        self.options = options
+    }
 }
 
 public enum ForeignDataCatalog {

@@ -21,6 +21,44 @@ public struct OperatorRow: Sendable {
     public var join: String
     public var canMerge: Bool
     public var canHash: Bool
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        owner: String,
+        kind: Character,
+        code: String,
+        codeOid: UInt32,
+        left: String,
+        right: String,
+        leftSortKey: String,
+        rightSortKey: String,
+        commutator: (schema: String, name: String)? = nil,
+        negator: (schema: String, name: String)? = nil,
+        restrict: String,
+        join: String,
+        canMerge: Bool,
+        canHash: Bool
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.owner = owner
+        self.kind = kind
+        self.code = code
+        self.codeOid = codeOid
+        self.left = left
+        self.right = right
+        self.leftSortKey = leftSortKey
+        self.rightSortKey = rightSortKey
+        self.commutator = commutator
+        self.negator = negator
+        self.restrict = restrict
+        self.join = join
+        self.canMerge = canMerge
+        self.canHash = canHash
+    }
 }
 
 /// An operator or support function inside an operator class or family (pg_amop / pg_amproc
@@ -36,6 +74,22 @@ public struct OperatorClassMember: Sendable {
     /// Functions: left and right types (regtype), "" when not set.
     public var leftType: String = ""
     public var rightType: String = ""
+
+    public init(
+        kind: Kind,
+        number: Int,
+        object: String,
+        sortFamily: (schema: String, name: String)? = nil,
+        leftType: String = "",
+        rightType: String = ""
+    ) {
+        self.kind = kind
+        self.number = number
+        self.object = object
+        self.sortFamily = sortFamily
+        self.leftType = leftType
+        self.rightType = rightType
+    }
 }
 
 public struct OperatorClassRow: Sendable {
@@ -50,6 +104,32 @@ public struct OperatorClassRow: Sendable {
     public var familyName: String?
     public var familySchema: String?
     public var members: [OperatorClassMember] = []
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        owner: String,
+        accessMethod: String,
+        inputType: String,
+        keyType: String,
+        isDefault: Bool,
+        familyName: String? = nil,
+        familySchema: String? = nil,
+        members: [OperatorClassMember] = []
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.owner = owner
+        self.accessMethod = accessMethod
+        self.inputType = inputType
+        self.keyType = keyType
+        self.isDefault = isDefault
+        self.familyName = familyName
+        self.familySchema = familySchema
+        self.members = members
+    }
 }
 
 public struct OperatorFamilyRow: Sendable {
@@ -59,6 +139,22 @@ public struct OperatorFamilyRow: Sendable {
     public var owner: String
     public var accessMethod: String
     public var members: [OperatorClassMember] = []
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        owner: String,
+        accessMethod: String,
+        members: [OperatorClassMember] = []
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.owner = owner
+        self.accessMethod = accessMethod
+        self.members = members
+    }
 }
 
 public struct CollationRow: Sendable {
@@ -76,6 +172,34 @@ public struct CollationRow: Sendable {
     public var locale: String?
     /// collicurules (16+).
     public var icuRules: String?
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        owner: String,
+        encoding: Int,
+        provider: Character,
+        version: String? = nil,
+        deterministic: Bool,
+        collate: String? = nil,
+        ctype: String? = nil,
+        locale: String? = nil,
+        icuRules: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.owner = owner
+        self.encoding = encoding
+        self.provider = provider
+        self.version = version
+        self.deterministic = deterministic
+        self.collate = collate
+        self.ctype = ctype
+        self.locale = locale
+        self.icuRules = icuRules
+    }
 }
 
 public struct ConversionRow: Sendable {
@@ -87,6 +211,26 @@ public struct ConversionRow: Sendable {
     public var toEncoding: String
     public var function: String
     public var isDefault: Bool
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        owner: String,
+        forEncoding: String,
+        toEncoding: String,
+        function: String,
+        isDefault: Bool
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.owner = owner
+        self.forEncoding = forEncoding
+        self.toEncoding = toEncoding
+        self.function = function
+        self.isDefault = isDefault
+    }
 }
 
 public enum OperatorCatalog {

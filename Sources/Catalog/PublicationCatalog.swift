@@ -9,6 +9,24 @@ public struct EventTriggerRow: Sendable {
     public var tags: String
     public var function: String
     public var enabled: Character
+
+    public init(
+        id: CatalogId,
+        name: String,
+        owner: String,
+        event: String,
+        tags: String,
+        function: String,
+        enabled: Character
+    ) {
+        self.id = id
+        self.name = name
+        self.owner = owner
+        self.event = event
+        self.tags = tags
+        self.function = function
+        self.enabled = enabled
+    }
 }
 
 public struct PublicationRow: Sendable {
@@ -20,6 +38,30 @@ public struct PublicationRow: Sendable {
     public var viaRoot: Bool
     /// pubgencols (18+): 'n' none, 's' stored; nil before 18.
     public var generatedColumns: Character?
+
+    public init(
+        id: CatalogId,
+        name: String,
+        owner: String,
+        allTables: Bool,
+        insert: Bool,
+        update: Bool,
+        delete: Bool,
+        truncate: Bool,
+        viaRoot: Bool,
+        generatedColumns: Character? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.owner = owner
+        self.allTables = allTables
+        self.insert = insert
+        self.update = update
+        self.delete = delete
+        self.truncate = truncate
+        self.viaRoot = viaRoot
+        self.generatedColumns = generatedColumns
+    }
 }
 
 /// pg_publication_rel rows with the table's identity, row filter and column list.
@@ -32,6 +74,26 @@ public struct PublicationTableRow: Sendable {
     public var tableKind: Character
     public var rowFilter: String?
     public var columns: [String]?
+
+    public init(
+        id: CatalogId,
+        publicationOid: UInt32,
+        tableOid: UInt32,
+        tableSchema: String,
+        tableName: String,
+        tableKind: Character,
+        rowFilter: String? = nil,
+        columns: [String]? = nil
+    ) {
+        self.id = id
+        self.publicationOid = publicationOid
+        self.tableOid = tableOid
+        self.tableSchema = tableSchema
+        self.tableName = tableName
+        self.tableKind = tableKind
+        self.rowFilter = rowFilter
+        self.columns = columns
+    }
 }
 
 public struct PublicationSchemaRow: Sendable {
@@ -39,6 +101,18 @@ public struct PublicationSchemaRow: Sendable {
     public var publicationOid: UInt32
     public var schemaOid: UInt32
     public var schemaName: String
+
+    public init(
+        id: CatalogId,
+        publicationOid: UInt32,
+        schemaOid: UInt32,
+        schemaName: String
+    ) {
+        self.id = id
+        self.publicationOid = publicationOid
+        self.schemaOid = schemaOid
+        self.schemaName = schemaName
+    }
 }
 
 public struct SubscriptionRow: Sendable {
@@ -58,6 +132,40 @@ public struct SubscriptionRow: Sendable {
     public var passwordRequired: Bool
     public var runAsOwner: Bool
     public var failover: Bool
+
+    public init(
+        id: CatalogId,
+        name: String,
+        owner: String,
+        connectionInfo: String,
+        slotName: String? = nil,
+        synchronousCommit: String,
+        publications: [String],
+        binary: Bool,
+        stream: Character,
+        twoPhaseState: Character,
+        disableOnError: Bool,
+        origin: String? = nil,
+        passwordRequired: Bool,
+        runAsOwner: Bool,
+        failover: Bool
+    ) {
+        self.id = id
+        self.name = name
+        self.owner = owner
+        self.connectionInfo = connectionInfo
+        self.slotName = slotName
+        self.synchronousCommit = synchronousCommit
+        self.publications = publications
+        self.binary = binary
+        self.stream = stream
+        self.twoPhaseState = twoPhaseState
+        self.disableOnError = disableOnError
+        self.origin = origin
+        self.passwordRequired = passwordRequired
+        self.runAsOwner = runAsOwner
+        self.failover = failover
+    }
 }
 
 public enum PublicationCatalog {

@@ -35,6 +35,66 @@ public struct FunctionRow: Sendable {
     public var parallel: Character
     public var language: String
     public var languageOid: UInt32
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        owner: String,
+        acl: String? = nil,
+        kind: Character,
+        argumentTypes: [String],
+        argumentTypeOids: [UInt32],
+        argumentTypeSortKeys: [String],
+        returnsSet: Bool,
+        source: String? = nil,
+        binary: String? = nil,
+        sqlBody: String? = nil,
+        arguments: String,
+        identityArguments: String,
+        result: String? = nil,
+        transformTypes: [String],
+        volatility: Character,
+        isStrict: Bool,
+        securityDefiner: Bool,
+        leakproof: Bool,
+        config: [String],
+        cost: String,
+        rows: String,
+        support: String,
+        parallel: Character,
+        language: String,
+        languageOid: UInt32
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.owner = owner
+        self.acl = acl
+        self.kind = kind
+        self.argumentTypes = argumentTypes
+        self.argumentTypeOids = argumentTypeOids
+        self.argumentTypeSortKeys = argumentTypeSortKeys
+        self.returnsSet = returnsSet
+        self.source = source
+        self.binary = binary
+        self.sqlBody = sqlBody
+        self.arguments = arguments
+        self.identityArguments = identityArguments
+        self.result = result
+        self.transformTypes = transformTypes
+        self.volatility = volatility
+        self.isStrict = isStrict
+        self.securityDefiner = securityDefiner
+        self.leakproof = leakproof
+        self.config = config
+        self.cost = cost
+        self.rows = rows
+        self.support = support
+        self.parallel = parallel
+        self.language = language
+        self.languageOid = languageOid
+    }
 }
 
 /// pg_aggregate columns as dumpAgg reads them (regproc/regtype already formatted).
@@ -60,6 +120,50 @@ public struct AggregateRow: Sendable {
     public var deserialFunction: String
     public var finalModify: Character
     public var movingFinalModify: Character
+
+    public init(
+        transitionFunction: String,
+        finalFunction: String,
+        transitionType: String,
+        initialValue: String? = nil,
+        sortOperator: (schema: String, name: String)? = nil,
+        kind: Character,
+        movingTransitionFunction: String,
+        movingInverseFunction: String,
+        movingFinalFunction: String,
+        movingTransitionType: String,
+        finalExtra: Bool,
+        movingFinalExtra: Bool,
+        transitionSpace: String,
+        movingTransitionSpace: String,
+        movingInitialValue: String? = nil,
+        combineFunction: String,
+        serialFunction: String,
+        deserialFunction: String,
+        finalModify: Character,
+        movingFinalModify: Character
+    ) {
+        self.transitionFunction = transitionFunction
+        self.finalFunction = finalFunction
+        self.transitionType = transitionType
+        self.initialValue = initialValue
+        self.sortOperator = sortOperator
+        self.kind = kind
+        self.movingTransitionFunction = movingTransitionFunction
+        self.movingInverseFunction = movingInverseFunction
+        self.movingFinalFunction = movingFinalFunction
+        self.movingTransitionType = movingTransitionType
+        self.finalExtra = finalExtra
+        self.movingFinalExtra = movingFinalExtra
+        self.transitionSpace = transitionSpace
+        self.movingTransitionSpace = movingTransitionSpace
+        self.movingInitialValue = movingInitialValue
+        self.combineFunction = combineFunction
+        self.serialFunction = serialFunction
+        self.deserialFunction = deserialFunction
+        self.finalModify = finalModify
+        self.movingFinalModify = movingFinalModify
+    }
 }
 
 public enum RoutineCatalog {

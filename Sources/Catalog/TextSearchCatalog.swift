@@ -7,6 +7,26 @@ public struct TSParserRow: Sendable {
     public var schema: String
     public var start: String, getToken: String, end: String, lexTypes: String
     public var headline: String?
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        start: String,
+        getToken: String,
+        end: String,
+        lexTypes: String,
+        headline: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.start = start
+        self.getToken = getToken
+        self.end = end
+        self.lexTypes = lexTypes
+        self.headline = headline
+    }
 }
 
 public struct TSTemplateRow: Sendable {
@@ -15,6 +35,20 @@ public struct TSTemplateRow: Sendable {
     public var schema: String
     public var initFunction: String?
     public var lexize: String
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        initFunction: String? = nil,
+        lexize: String
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.initFunction = initFunction
+        self.lexize = lexize
+    }
 }
 
 public struct TSDictionaryRow: Sendable {
@@ -25,12 +59,38 @@ public struct TSDictionaryRow: Sendable {
     public var templateSchema: String
     public var templateName: String
     public var initOption: String?
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        owner: String,
+        templateSchema: String,
+        templateName: String,
+        initOption: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.owner = owner
+        self.templateSchema = templateSchema
+        self.templateName = templateName
+        self.initOption = initOption
+    }
 }
 
 /// One ALTER ... ADD MAPPING group: a token type and its dictionaries in order.
 public struct TSConfigMapping: Sendable {
     public var tokenName: String
     public var dictionaries: [String]
+
+    public init(
+        tokenName: String,
+        dictionaries: [String]
+    ) {
+        self.tokenName = tokenName
+        self.dictionaries = dictionaries
+    }
 }
 
 public struct TSConfigRow: Sendable {
@@ -41,6 +101,24 @@ public struct TSConfigRow: Sendable {
     public var parserSchema: String
     public var parserName: String
     public var mappings: [TSConfigMapping] = []
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        owner: String,
+        parserSchema: String,
+        parserName: String,
+        mappings: [TSConfigMapping] = []
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.owner = owner
+        self.parserSchema = parserSchema
+        self.parserName = parserName
+        self.mappings = mappings
+    }
 }
 
 public enum TextSearchCatalog {

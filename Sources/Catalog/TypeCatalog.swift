@@ -45,6 +45,110 @@ public struct TypeRow: Sendable {
     /// (OID, schema): when one of them is dumped, pg_dump's sorter breaks the type/function loop
     /// with a SHELL TYPE entry (repairTypeFuncLoop).
     public var supportFunctions: [(oid: UInt32, schema: String)] = []
+
+    public init(
+        id: CatalogId,
+        name: String,
+        schema: String,
+        owner: String,
+        acl: String? = nil,
+        type: Character,
+        isDefined: Bool,
+        isArray: Bool,
+        relationId: UInt32,
+        relationKind: Character,
+        length: String = "",
+        input: String = "",
+        output: String = "",
+        receive: String = "",
+        send: String = "",
+        typmodIn: String = "",
+        typmodOut: String = "",
+        analyze: String = "",
+        subscriptFunction: String = "",
+        inputOid: UInt32 = 0,
+        outputOid: UInt32 = 0,
+        receiveOid: UInt32 = 0,
+        sendOid: UInt32 = 0,
+        typmodInOid: UInt32 = 0,
+        typmodOutOid: UInt32 = 0,
+        analyzeOid: UInt32 = 0,
+        subscriptOid: UInt32 = 0,
+        category: String = "",
+        preferred: Bool = false,
+        delimiter: String = ",",
+        byValue: Bool = false,
+        alignment: Character = "i",
+        storage: Character = "p",
+        collatable: Bool = false,
+        defaultExpression: String? = nil,
+        defaultLiteral: String? = nil,
+        element: String? = nil,
+        domainBaseType: String = "",
+        notNull: Bool = false,
+        collationSchema: String? = nil,
+        collationName: String? = nil,
+        rangeSubtype: String = "",
+        rangeMultirange: String? = nil,
+        rangeOpclassDefault: Bool = true,
+        rangeOpclassSchema: String = "",
+        rangeOpclassName: String = "",
+        rangeCanonical: String = "-",
+        rangeSubtypeDiff: String = "-",
+        rangeCanonicalOid: UInt32 = 0,
+        supportFunctions: [(oid: UInt32, schema: String)] = []
+    ) {
+        self.id = id
+        self.name = name
+        self.schema = schema
+        self.owner = owner
+        self.acl = acl
+        self.type = type
+        self.isDefined = isDefined
+        self.isArray = isArray
+        self.relationId = relationId
+        self.relationKind = relationKind
+        self.length = length
+        self.input = input
+        self.output = output
+        self.receive = receive
+        self.send = send
+        self.typmodIn = typmodIn
+        self.typmodOut = typmodOut
+        self.analyze = analyze
+        self.subscriptFunction = subscriptFunction
+        self.inputOid = inputOid
+        self.outputOid = outputOid
+        self.receiveOid = receiveOid
+        self.sendOid = sendOid
+        self.typmodInOid = typmodInOid
+        self.typmodOutOid = typmodOutOid
+        self.analyzeOid = analyzeOid
+        self.subscriptOid = subscriptOid
+        self.category = category
+        self.preferred = preferred
+        self.delimiter = delimiter
+        self.byValue = byValue
+        self.alignment = alignment
+        self.storage = storage
+        self.collatable = collatable
+        self.defaultExpression = defaultExpression
+        self.defaultLiteral = defaultLiteral
+        self.element = element
+        self.domainBaseType = domainBaseType
+        self.notNull = notNull
+        self.collationSchema = collationSchema
+        self.collationName = collationName
+        self.rangeSubtype = rangeSubtype
+        self.rangeMultirange = rangeMultirange
+        self.rangeOpclassDefault = rangeOpclassDefault
+        self.rangeOpclassSchema = rangeOpclassSchema
+        self.rangeOpclassName = rangeOpclassName
+        self.rangeCanonical = rangeCanonical
+        self.rangeSubtypeDiff = rangeSubtypeDiff
+        self.rangeCanonicalOid = rangeCanonicalOid
+        self.supportFunctions = supportFunctions
+    }
 }
 
 /// A composite type's attribute (dumpCompositeType).
@@ -56,6 +160,24 @@ public struct CompositeAttributeRow: Sendable {
     public var isDropped: Bool
     public var collationSchema: String?
     public var collationName: String?
+
+    public init(
+        typeOid: UInt32,
+        number: Int,
+        name: String,
+        type: String,
+        isDropped: Bool,
+        collationSchema: String? = nil,
+        collationName: String? = nil
+    ) {
+        self.typeOid = typeOid
+        self.number = number
+        self.name = name
+        self.type = type
+        self.isDropped = isDropped
+        self.collationSchema = collationSchema
+        self.collationName = collationName
+    }
 }
 
 /// A domain's constraint (getDomainConstraints).
@@ -67,6 +189,22 @@ public struct DomainConstraintRow: Sendable {
     public var validated: Bool
     /// 'c' (CHECK) or, from PostgreSQL 17, 'n' (NOT NULL).
     public var kind: Character
+
+    public init(
+        id: CatalogId,
+        typeOid: UInt32,
+        name: String,
+        definition: String,
+        validated: Bool,
+        kind: Character
+    ) {
+        self.id = id
+        self.typeOid = typeOid
+        self.name = name
+        self.definition = definition
+        self.validated = validated
+        self.kind = kind
+    }
 }
 
 public enum TypeCatalog {
