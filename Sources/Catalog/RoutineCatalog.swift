@@ -35,6 +35,8 @@ public struct FunctionRow: Sendable {
     public var parallel: Character
     public var language: String
     public var languageOid: UInt32
+    /// Extensions the routine is marked as depending on (ALTER ... DEPENDS ON EXTENSION, pg_depend 'x').
+    public var dependsOnExtensions: [String] = []
 
     public init(
         id: CatalogId,
@@ -64,7 +66,8 @@ public struct FunctionRow: Sendable {
         support: String,
         parallel: Character,
         language: String,
-        languageOid: UInt32
+        languageOid: UInt32,
+        dependsOnExtensions: [String] = []
     ) {
         self.id = id
         self.name = name
@@ -94,6 +97,7 @@ public struct FunctionRow: Sendable {
         self.parallel = parallel
         self.language = language
         self.languageOid = languageOid
+        self.dependsOnExtensions = dependsOnExtensions
     }
 }
 
@@ -187,7 +191,10 @@ public enum RoutineCatalog {
                    pg_catalog.pg_get_function_result(p.oid) AS funcresult,
                    ARRAY(SELECT pg_catalog.format_type(t, NULL) FROM pg_catalog.unnest(p.protrftypes) WITH ORDINALITY AS a(t, i) ORDER BY i) AS trftypes,
                    p.provolatile, p.proisstrict, p.prosecdef, p.proleakproof, p.proconfig, p.procost, p.prorows,
-                   \(v >= 120000 ? "p.prosupport" : "'-'") AS prosupport, p.proparallel, l.lanname, p.prolang
+                   \(v >= 120000 ? "p.prosupport" : "'-'") AS prosupport, p.proparallel, l.lanname, p.prolang,
+                   ARRAY(SELECT e.extname FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+                         WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'x'
+                           AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass) AS dependsonext
             FROM pg_catalog.pg_proc p
             JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
             JOIN pg_catalog.pg_language l ON l.oid = p.prolang
@@ -211,7 +218,8 @@ public enum RoutineCatalog {
                 volatility: try r.char("provolatile"), isStrict: try r.bool("proisstrict"), securityDefiner: try r.bool("prosecdef"),
                 leakproof: try r.bool("proleakproof"), config: try r.textArray("proconfig") ?? [], cost: try r.string("procost"),
                 rows: try r.string("prorows"), support: try r.string("prosupport"), parallel: try r.char("proparallel"),
-                language: try r.string("lanname"), languageOid: try r.oid("prolang")))
+                language: try r.string("lanname"), languageOid: try r.oid("prolang"),
+                dependsOnExtensions: try r.textArray("dependsonext") ?? []))
         }
         let aggRows = try c.catalogRows("aggregates", """
             SELECT a.aggfnoid::pg_catalog.oid AS oid, a.aggtransfn, a.aggfinalfn, a.aggtranstype::pg_catalog.regtype AS aggtranstype,

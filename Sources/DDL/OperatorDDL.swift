@@ -118,7 +118,7 @@ public enum OperatorDDL {
             }
         default: break
         }
-        if let version = c.version { q += ", version = " + ctx.literal(version) }
+        // collversion is written only by binary upgrades.
         q += ");\n"
         return ObjectDDL(tag: c.name, create: q, drop: "DROP COLLATION \(name);\n", commentName: ctx.id(c.name))
     }

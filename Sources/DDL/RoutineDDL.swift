@@ -47,6 +47,13 @@ public enum RoutineDDL {
             }
         }
         q += "\n    \(body(f, ctx));\n"
+        // append_depends_on_extension
+        // (pg_dump 17+ separates them by a blank line and drops the last newline)
+        for ext in f.dependsOnExtensions {
+            q += ctx.pgDumpMajor >= 17
+                ? "\nALTER \(keyword) \(qualifiedSignature) DEPENDS ON EXTENSION \(ctx.id(ext));"
+                : "ALTER \(keyword) \(qualifiedSignature) DEPENDS ON EXTENSION \(ctx.id(ext));\n"
+        }
         return ObjectDDL(tag: tag(f), create: q, drop: "DROP \(keyword) \(qualifiedSignature);\n", commentName: signature)
     }
 

@@ -88,7 +88,13 @@ public enum TypeDDL {
     public static func domain(_ t: TypeRow, constraints: [DomainConstraintRow], _ ctx: RenderContext) -> ObjectDDL {
         var q = "CREATE DOMAIN \(qualified(t, ctx)) AS \(t.domainBaseType)"
         if let cs = t.collationSchema, let cn = t.collationName { q += " COLLATE \(ctx.qualified(cs, cn))" }
-        if t.notNull { q += " NOT NULL" }
+        // pg_dump 17+ names a NOT NULL constraint (catalogued from 17) whose name is not the default.
+        let notNullName = constraints.first { $0.kind == "n" }?.name
+        if let name = notNullName, ctx.pgDumpMajor >= 17, name != "\(t.name)_not_null" {
+            q += " CONSTRAINT \(ctx.id(name)) NOT NULL"
+        } else if t.notNull {
+            q += " NOT NULL"
+        }
         if let expr = t.defaultExpression {
             q += " DEFAULT \(expr)"
         } else if let literal = t.defaultLiteral {

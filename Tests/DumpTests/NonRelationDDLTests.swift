@@ -124,7 +124,7 @@ final class NonRelationDDLTests: XCTestCase {
         XCTAssertEqual(OperatorDDL.collation(c, ctx).create, "CREATE COLLATION s.c (provider = libc, lc_collate = 'C', lc_ctype = 'POSIX');\n")
         c.provider = "i"; c.collate = nil; c.ctype = nil; c.locale = "und-u-ks-level2"; c.deterministic = false; c.version = "153.1"
         XCTAssertEqual(OperatorDDL.collation(c, ctx).create,
-                       "CREATE COLLATION s.c (provider = icu, deterministic = false, locale = 'und-u-ks-level2', version = '153.1');\n")
+                       "CREATE COLLATION s.c (provider = icu, deterministic = false, locale = 'und-u-ks-level2');\n")
     }
 
     func testEventTriggerEnableAlwaysAndSubscriptionOptions() {

@@ -33,13 +33,14 @@ final class NonRelationOracleTests: XCTestCase {
 
     /// Loads the fixture into a fresh database of `major`, dumps it with that pg_dump, runs the
     /// providers on the same database and returns (pg_dump's entries, ours).
-    static func entries(major: Int, schema: String? = nil) throws -> (expected: [TocEntry], actual: [TocEntry]) {
+    static func entries(major: Int, schema: String? = nil, extraSQL: String? = nil) throws -> (expected: [TocEntry], actual: [TocEntry]) {
         let server = try TestServer.shared(major: major)
         let roles = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("fixtures/fixture-roles.sql"), encoding: .utf8)
         _ = try? server.psql(roles)
         let db = try server.freshDatabase(prefix: "nonrel")
         let fixture = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("fixtures/fixture-db.sql"), encoding: .utf8)
         try server.psql(fixture, database: db)
+        if let extraSQL { try server.psql(extraSQL, database: db) }
         let dir = try Fixtures.temporaryDirectory("nonrel")
         let archive = dir.appendingPathComponent("ref.dump").path
         let dump = try server.runTool("pg_dump", args: ["-Fc", "-f", archive, "-d", server.conninfo(database: db)] + (schema.map { ["-n", $0] } ?? []))
@@ -112,9 +113,16 @@ final class NonRelationOracleTests: XCTestCase {
     /// With -n, only objects inside the schema are dumped (no extensions, casts, languages, ...).
     func testMatchesPgDump15WithSchemaSelection() throws { try compare(major: 15, schema: "fx") }
 
-    func compare(major: Int, schema: String? = nil) throws {
+    /// Edge cases the shared fixture lacks (NonRelationEdgeCases.sql), on top of it.
+    func testEdgeCasesMatchPgDump15() throws { try compare(major: 15, edgeCases: true) }
+    func testEdgeCasesMatchPgDump16() throws { try compare(major: 16, edgeCases: true) }
+    func testEdgeCasesMatchPgDump17() throws { try compare(major: 17, edgeCases: true) }
+    func testEdgeCasesMatchPgDump18() throws { try compare(major: 18, edgeCases: true) }
+
+
+    func compare(major: Int, schema: String? = nil, edgeCases: Bool = false) throws {
         guard ReferenceTools.hasServer(major: major) else { throw XCTSkip("no PostgreSQL \(major)") }
-        let (expectedAll, actual) = try Self.entries(major: major, schema: schema)
+        let (expectedAll, actual) = try Self.entries(major: major, schema: schema, extraSQL: edgeCases ? NonRelationEdgeCases.sql : nil)
         let domainNames = Set(actual.filter { $0.desc == "DOMAIN" }.map { QualifiedName(schema: $0.namespace ?? "", name: $0.tag) })
         let compositeColumnTags = Set(actual.filter { $0.desc == "COMMENT" && $0.tag.hasPrefix("COLUMN ") }.map(Self.key))
         let expected = expectedAll.filter { e in
@@ -141,11 +149,11 @@ final class NonRelationOracleTests: XCTestCase {
             if d.isEmpty { matched[g, default: 0] += 1 } else { problems.append("\(k):\n    " + d.joined(separator: "\n    ")) }
         }
         for e in actual where !seen.contains(Self.key(e)) { problems.append("extra: \(Self.key(e))") }
-        var table = "pg_dump \(major)\(schema.map { " -n \($0)" } ?? "") match table (desc: matched/total)\n"
+        var table = "pg_dump \(major)\(schema.map { " -n \($0)" } ?? "")\(edgeCases ? " + edge cases" : "") match table (desc: matched/total)\n"
         for g in total.keys.sorted() { table += "  \(g): \(matched[g] ?? 0)/\(total[g]!)\n" }
         table += "  ALL: \(matched.values.reduce(0, +))/\(total.values.reduce(0, +))\n"
         print(table)
-        try? table.write(toFile: "/tmp/nonrel-match-\(major)\(schema.map { "-n-\($0)" } ?? "").txt", atomically: true, encoding: .utf8)
+        try? table.write(toFile: "/tmp/nonrel-match-\(major)\(schema.map { "-n-\($0)" } ?? "")\(edgeCases ? "-edge" : "").txt", atomically: true, encoding: .utf8)
         XCTAssert(problems.isEmpty, table + problems.joined(separator: "\n"))
     }
 }
