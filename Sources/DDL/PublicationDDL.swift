@@ -63,9 +63,11 @@ public enum PublicationDDL {
         if ctx.pgDumpMajor >= 16 {
             if !s.passwordRequired { q += ", password_required = false" }
             if s.runAsOwner { q += ", run_as_owner = true" }
-            if let origin = s.origin, origin.lowercased() != "any" { q += ", origin = \(origin)" }
         }
         if ctx.pgDumpMajor >= 17, s.failover { q += ", failover = true" }
+        // origin follows failover (checked against pg_dump 16-18); its place relative to
+        // synchronous_commit is not covered by the oracle yet.
+        if ctx.pgDumpMajor >= 16, let origin = s.origin, origin.lowercased() != "any" { q += ", origin = \(origin)" }
         if s.synchronousCommit != "off" { q += ", synchronous_commit = \(ctx.id(s.synchronousCommit))" }
         q += ");\n"
         return ObjectDDL(tag: s.name, create: q, drop: "DROP SUBSCRIPTION \(name);\n", commentName: name)

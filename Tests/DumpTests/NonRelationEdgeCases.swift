@@ -31,5 +31,23 @@ enum NonRelationEdgeCases {
         CREATE PUBLICATION edge_pub_ops WITH (publish = 'update, delete');
         CREATE SUBSCRIPTION edge_sub CONNECTION 'dbname=nowhere' PUBLICATION p1
             WITH (connect = false, slot_name = 'edge_slot', two_phase = true, disable_on_error = true, synchronous_commit = 'local');
+        CREATE TYPE edge.comp AS (a int, gone text, b text COLLATE "C");
+        ALTER TYPE edge.comp DROP ATTRIBUTE gone;
+        CREATE FUNCTION edge.quoted_path() RETURNS int LANGUAGE sql
+            SET search_path = "My Schema", public SET TimeZone = 'UTC' AS 'SELECT 1';
+        CREATE TYPE edge.vec;
+        CREATE FUNCTION edge.vec_in(cstring) RETURNS edge.vec LANGUAGE internal IMMUTABLE STRICT AS 'array_in';
+        CREATE FUNCTION edge.vec_out(edge.vec) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'array_out';
+        CREATE TYPE edge.vec (INPUT = edge.vec_in, OUTPUT = edge.vec_out, INTERNALLENGTH = 8,
+            SUBSCRIPT = raw_array_subscript_handler, ELEMENT = float4, PREFERRED = true, CATEGORY = 'A', COLLATABLE = true);
+        COMMENT ON TYPE edge.comp IS 'composite';
+        COMMENT ON COLUMN edge.comp.b IS 'column b';
         """#
+
+    /// Subscription options pg_dump 16+ knows (created only on servers that have them).
+    static func subscriptionSQL(major: Int) -> String {
+        var options = "connect = false, slot_name = NONE, streaming = parallel, origin = none, password_required = false, run_as_owner = true"
+        if major >= 17 { options += ", failover = true" }
+        return "CREATE SUBSCRIPTION edge_sub16 CONNECTION 'dbname=nowhere' PUBLICATION p1 WITH (\(options));\n"
+    }
 }
