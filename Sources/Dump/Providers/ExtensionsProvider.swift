@@ -22,7 +22,7 @@ public enum ExtensionsProvider: CatalogProvider {
             context.graph.add(object)
             object.emit = { emitter, o in
                 emitter.emitDefinition(o, ExtensionDDL.extension(e, emitter.context), desc: "EXTENSION", commentType: "EXTENSION",
-                                       namespace: nil, owner: "", metadata: metadata)
+                                       namespace: nil, owner: nil, metadata: metadata)
             }
         }
 
@@ -61,7 +61,7 @@ public enum ExtensionsProvider: CatalogProvider {
                                                  dumped: context.includesEverything, membership: membership) else { continue }
             object.emit = { emitter, o in
                 let ddl = ExtensionDDL.transform(t, fromSQL: signatures[t.fromSQL], toSQL: signatures[t.toSQL], emitter.context)
-                emitter.emitDefinition(o, ddl, desc: "TRANSFORM", commentType: "TRANSFORM", namespace: nil, owner: "", metadata: metadata)
+                emitter.emitDefinition(o, ddl, desc: "TRANSFORM", commentType: "TRANSFORM", namespace: nil, owner: nil, metadata: metadata)
             }
         }
 
@@ -72,7 +72,7 @@ public enum ExtensionsProvider: CatalogProvider {
                                                  membership: membership) else { continue }
             object.emit = { emitter, o in
                 guard let ddl = ExtensionDDL.accessMethod(a, emitter.context) else { return }
-                emitter.emitDefinition(o, ddl, desc: "ACCESS METHOD", commentType: "ACCESS METHOD", namespace: nil, owner: "",
+                emitter.emitDefinition(o, ddl, desc: "ACCESS METHOD", commentType: "ACCESS METHOD", namespace: nil, owner: nil,
                                        metadata: metadata)
             }
         }
@@ -84,7 +84,7 @@ public enum ExtensionsProvider: CatalogProvider {
                                                  membership: membership) else { continue }
             object.emit = { emitter, o in
                 let ddl = ExtensionDDL.cast(cast, function: signatures[cast.function], emitter.context)
-                emitter.emitDefinition(o, ddl, desc: "CAST", commentType: "CAST", namespace: nil, owner: "", metadata: metadata)
+                emitter.emitDefinition(o, ddl, desc: "CAST", commentType: "CAST", namespace: nil, owner: nil, metadata: metadata)
             }
         }
     }

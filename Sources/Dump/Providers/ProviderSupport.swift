@@ -49,14 +49,15 @@ extension ProviderContext {
 
 extension DumpEmitter {
     /// The usual tail of a dumpXXX function: the object's own entry, then its comment and
-    /// security labels. Nothing is written in data-only dumps or for objects whose definition
+    /// security labels. `owner` nil means pg_dump gave the entry no owner (written as NULL);
+    /// its comment then gets the empty owner pg_dump passes to dumpComment. Nothing is written in data-only dumps or for objects whose definition
     /// is not dumped (extension members: only their ACLs, from emitACL, remain).
     func emitDefinition(_ object: DumpObject, _ ddl: ObjectDDL, desc: String, commentType: String?, namespace: String?,
                         owner: String?, section: ArchiveSection = .preData, metadata: ObjectMetadata,
                         commentOwner: String? = nil) {
         guard object.dumpDefinition, !context.dataOnly else { return }
         entry(dumpId: object.dumpId, catalogId: object.catalogId, desc: desc, tag: ddl.tag, namespace: namespace,
-              owner: owner, section: section, definition: ddl.create, dropStatement: ddl.drop)
+              owner: owner, section: section, definition: ddl.create, dropStatement: ddl.drop.isEmpty ? nil : ddl.drop)
         guard let commentType else { return }
         emitComment(metadata, type: commentType, name: ddl.commentName, namespace: namespace, owner: commentOwner ?? owner ?? "",
                     catalogId: object.catalogId, parent: object.dumpId)

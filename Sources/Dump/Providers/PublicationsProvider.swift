@@ -45,7 +45,7 @@ public enum PublicationsProvider: CatalogProvider {
                 guard o.dumpDefinition, !emitter.context.dataOnly else { return }
                 let ddl = PublicationDDL.publicationTable(t, publicationName: p.name, emitter.context)
                 emitter.entry(dumpId: o.dumpId, catalogId: o.catalogId, desc: "PUBLICATION TABLE", tag: ddl.tag, namespace: t.tableSchema,
-                              owner: p.owner, section: .postData, definition: ddl.create, dropStatement: ddl.drop)
+                              owner: p.owner, section: .postData, definition: ddl.create)
             }
         }
 
@@ -58,7 +58,7 @@ public enum PublicationsProvider: CatalogProvider {
                 guard o.dumpDefinition, !emitter.context.dataOnly else { return }
                 let ddl = PublicationDDL.publicationSchema(s, publicationName: p.name, emitter.context)
                 emitter.entry(dumpId: o.dumpId, catalogId: o.catalogId, desc: "PUBLICATION TABLES IN SCHEMA", tag: ddl.tag,
-                              namespace: s.schemaName, owner: p.owner, section: .postData, definition: ddl.create, dropStatement: ddl.drop)
+                              namespace: s.schemaName, owner: p.owner, section: .postData, definition: ddl.create)
             }
         }
 
