@@ -102,6 +102,7 @@ final class NonRelationOracleTests: XCTestCase {
             if x != y { d.append("\(name): pg_dump \(String(reflecting: x)) vs ours \(String(reflecting: y))") }
         }
         cmp("namespace", a.namespace, b.namespace)
+        cmp("catalog id", "\(a.tableOid)/\(a.oid)", "\(b.tableOid)/\(b.oid)")
         cmp("owner", a.owner, b.owner)
         cmp("section", a.section.name, b.section.name)
         cmp("defn", a.definition, b.definition)
