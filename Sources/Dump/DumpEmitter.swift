@@ -39,9 +39,11 @@ public final class DumpEmitter {
         let id = dumpId ?? graph.newDumpId()
         entries.append(TocEntry(
             dumpId: id, hasData: data != nil, tableOid: catalogId.tableOid, oid: catalogId.oid, tag: tag, desc: desc,
-            section: section, definition: definition ?? "", dropStatement: dropStatement ?? "",
+            // nil stays nil: pg_dump's ArchiveEntry writes NULL (not "") for statements and
+            // owners it is not given, and pg_restore prints the two differently ("Owner: -").
+            section: section, definition: definition, dropStatement: dropStatement,
             copyStatement: copyStatement, namespace: namespace, tablespace: tablespace,
-            tableAccessMethod: tableAccessMethod, relkind: relkind, owner: owner ?? "", dependencies: dependencies,
+            tableAccessMethod: tableAccessMethod, relkind: relkind, owner: owner, dependencies: dependencies,
             dataState: data != nil ? .notSet : .noData))
         if let data { dataSources[id] = data }
         return id

@@ -86,6 +86,9 @@ public final class DumpGraph {
     private var byCatalogId: [CatalogId: DumpObject] = [:]
     private var byDumpId: [Int: DumpObject] = [:]
     private(set) var lastDumpId = 0
+    /// Objects that belong to extensions (loaded once by the first provider that needs it):
+    /// their definitions are not dumped.
+    public var extensionMembership = ExtensionMembership()
 
     public init() {}
 
