@@ -30,7 +30,7 @@ public enum PostgresArray {
 }
 
 /// A catalog query failed or returned something pg_dump would also reject.
-public struct CatalogError: Error, CustomStringConvertible {
+public struct CatalogQueryError: Error, CustomStringConvertible {
     public var what: String
     public var underlying: Error?
     public init(_ what: String, underlying: Error? = nil) {

@@ -322,7 +322,7 @@ public enum RelationCatalog {
     // MARK: helpers shared with the other catalog queries
 
     static func run(_ c: Connection, _ what: String, _ sql: String, _ params: [String?] = []) throws -> QueryResult {
-        do { return try c.query(sql, params) } catch { throw CatalogError("reading \(what)", underlying: error) }
+        do { return try c.query(sql, params) } catch { throw CatalogQueryError("reading \(what)", underlying: error) }
     }
 
     static func oid(_ s: String?) -> UInt32 { s.flatMap { UInt32($0) } ?? 0 }

@@ -320,3 +320,19 @@ public enum ACLCommands {
         return out + "\""
     }
 }
+
+extension ACLCommands {
+    /// acldefault(kind, owner) as the server prints it, for objects whose catalog rows carry no
+    /// default: f (functions), T (types), l (languages), F (FDWs), S (servers).
+    public static func defaultACL(kind: Character, owner: String) -> String {
+        let o = quoteUserName(owner)
+        let items: [String]
+        switch kind {
+        case "f": items = ["=X/\(o)", "\(o)=X/\(o)"]
+        case "T", "l": items = ["=U/\(o)", "\(o)=U/\(o)"]
+        default: items = ["\(o)=U/\(o)"]
+        }
+        return "{" + items.map(arrayElement).joined(separator: ",") + "}"
+    }
+
+}

@@ -37,6 +37,12 @@ public final class DumpEmitter {
                       tablespace: String? = nil, tableAccessMethod: String? = nil, relkind: Int = 0,
                       dependencies: [Int] = [], data: DataSource? = nil) -> Int {
         let id = dumpId ?? graph.newDumpId()
+        // An object's own entry carries the object's dependencies (pg_dump passes dobj->dependencies),
+        // final by now: pg_depend, the ones providers add by hand, and the sort's boundary links.
+        var dependencies = dependencies
+        if dependencies.isEmpty, let dumpId, let object = graph.object(dumpId: dumpId) {
+            dependencies = object.dependencies
+        }
         entries.append(TocEntry(
             dumpId: id, hasData: data != nil, tableOid: catalogId.tableOid, oid: catalogId.oid, tag: tag, desc: desc,
             // nil stays nil: pg_dump's ArchiveEntry writes NULL (not "") for statements and

@@ -99,7 +99,10 @@ public final class DumpGraph {
         object.dumpId = lastDumpId
         objects.append(object)
         byDumpId[object.dumpId] = object
-        if object.catalogId != .none { byCatalogId[object.catalogId] = object }
+        // The first object of a catalog row owns it for pg_depend lookups; later ones sharing the id
+        // (a table's data, a matview refresh) are reached through their parent, as in pg_dump
+        // where those objects carry no catalog table OID.
+        if object.catalogId != .none, byCatalogId[object.catalogId] == nil { byCatalogId[object.catalogId] = object }
         return object
     }
 

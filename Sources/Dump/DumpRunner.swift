@@ -74,7 +74,12 @@ public final class DumpRunner {
         emitter.initialPrivileges = try InitialPrivileges.load(connection)
         let context = ProviderContext(connection: connection, render: render, selection: options.selection,
                                       metadata: metadata, graph: graph)
-        let providers: [CatalogProvider.Type] = [RelationsProvider.self, DefaultPrivilegesProvider.self, LargeObjectsProvider.self]
+        // Extensions first: they record which objects belong to an extension and are not dumped.
+        let providers: [CatalogProvider.Type] = [
+            ExtensionsProvider.self, TypesProvider.self, RoutinesProvider.self, OperatorsProvider.self, TextSearchProvider.self,
+            ForeignDataProvider.self, RelationsProvider.self, PublicationsProvider.self, DefaultPrivilegesProvider.self,
+            LargeObjectsProvider.self,
+        ]
         for provider in providers { try provider.load(context) }
         try lockTables(graph)
         log("reading dependency data")

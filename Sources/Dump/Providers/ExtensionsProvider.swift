@@ -51,7 +51,7 @@ public enum ExtensionsProvider: CatalogProvider {
                 let ddl = ExtensionDDL.language(l, handler: handler, inline: inline, validator: validator, emitter.context)
                 emitter.emitDefinition(o, ddl, desc: "PROCEDURAL LANGUAGE", commentType: "LANGUAGE", namespace: nil,
                                        owner: l.owner, metadata: metadata)
-                // ACL-SITE(language): if l.trusted { emitter.emitACL(type: "LANGUAGE", name: ddl.commentName, namespace: nil, owner: l.owner, acl: l.acl, parent: o.dumpId) }
+                if l.trusted { try emitter.emitACL(type: "LANGUAGE", name: ddl.commentName, subname: nil, namespace: nil, owner: l.owner, acl: l.acl, defaultACL: ACLCommands.defaultACL(kind: "l", owner: l.owner), initPrivileges: emitter.initialPrivileges?.initPrivileges(for: o.catalogId), parent: o.dumpId) }
             }
         }
 

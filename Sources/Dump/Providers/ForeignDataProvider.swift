@@ -16,7 +16,7 @@ public enum ForeignDataProvider: CatalogProvider {
                 let ddl = ForeignDataDDL.wrapper(w, emitter.context)
                 emitter.emitDefinition(o, ddl, desc: "FOREIGN DATA WRAPPER", commentType: "FOREIGN DATA WRAPPER", namespace: nil,
                                        owner: w.owner, metadata: metadata)
-                // ACL-SITE(fdw): emitter.emitACL(type: "FOREIGN DATA WRAPPER", name: ddl.commentName, namespace: nil, owner: w.owner, acl: w.acl, parent: o.dumpId)
+                try emitter.emitACL(type: "FOREIGN DATA WRAPPER", name: ddl.commentName, subname: nil, namespace: nil, owner: w.owner, acl: w.acl, defaultACL: ACLCommands.defaultACL(kind: "F", owner: w.owner), initPrivileges: emitter.initialPrivileges?.initPrivileges(for: o.catalogId), parent: o.dumpId)
             }
         }
         let mappings = try ForeignDataCatalog.userMappings(c)
@@ -27,7 +27,7 @@ public enum ForeignDataProvider: CatalogProvider {
             object.emit = { emitter, o in
                 let ddl = ForeignDataDDL.server(s, emitter.context)
                 emitter.emitDefinition(o, ddl, desc: "SERVER", commentType: "SERVER", namespace: nil, owner: s.owner, metadata: metadata)
-                // ACL-SITE(server): emitter.emitACL(type: "FOREIGN SERVER", name: ddl.commentName, namespace: nil, owner: s.owner, acl: s.acl, parent: o.dumpId)
+                try emitter.emitACL(type: "FOREIGN SERVER", name: ddl.commentName, subname: nil, namespace: nil, owner: s.owner, acl: s.acl, defaultACL: ACLCommands.defaultACL(kind: "S", owner: s.owner), initPrivileges: emitter.initialPrivileges?.initPrivileges(for: o.catalogId), parent: o.dumpId)
                 guard o.dumpDefinition, !emitter.context.dataOnly else { return }
                 for m in serverMappings {
                     let mapping = ForeignDataDDL.userMapping(m, serverName: s.name, emitter.context)

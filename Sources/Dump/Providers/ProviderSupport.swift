@@ -66,13 +66,4 @@ extension DumpEmitter {
     }
 }
 
-/// Sort tiebreak encoding shared by the providers (see DumpObject.sortTiebreak): components are
-/// compared one by one as byte strings (strcmp); numbers are zero-padded so that byte order is
-/// numeric order; a type reference is "schema\u{1}typname" so that comparing it compares schema
-/// then name, as pg_dump_sort.c's pgTypeNameCompare does.
-enum SortTiebreak {
-    static func number(_ n: Int) -> String {
-        let s = String(n + 1_000_000_000)
-        return String(repeating: "0", count: max(0, 11 - s.count)) + s
-    }
-}
+// Sort tiebreaks use Sort/TypeNameOrder.swift's SortTiebreak.number (zero-padded, byte-comparable).

@@ -22,7 +22,7 @@ public enum RoutinesProvider: CatalogProvider {
                 object.emit = { emitter, o in
                     emitter.emitDefinition(o, RoutineDDL.aggregate(f, a, emitter.context), desc: "AGGREGATE", commentType: "AGGREGATE",
                                            namespace: f.schema, owner: f.owner, metadata: metadata)
-                    // ACL-SITE(aggregate): emitter.emitACL(type: "FUNCTION", name: RoutineDDL.aggregateACLName(f, emitter.context), namespace: f.schema, owner: f.owner, acl: f.acl, parent: o.dumpId)
+                    try emitter.emitACL(type: "FUNCTION", name: RoutineDDL.aggregateACLName(f, emitter.context), subname: nil, namespace: f.schema, owner: f.owner, acl: f.acl, defaultACL: ACLCommands.defaultACL(kind: "f", owner: f.owner), initPrivileges: emitter.initialPrivileges?.initPrivileges(for: o.catalogId), parent: o.dumpId)
                 }
             } else {
                 object.emit = { emitter, o in
@@ -30,7 +30,7 @@ public enum RoutinesProvider: CatalogProvider {
                     let ddl = RoutineDDL.function(f, emitter.context)
                     emitter.emitDefinition(o, ddl, desc: keyword, commentType: keyword, namespace: f.schema, owner: f.owner,
                                            metadata: metadata)
-                    // ACL-SITE(function): emitter.emitACL(type: keyword, name: ddl.commentName, namespace: f.schema, owner: f.owner, acl: f.acl, parent: o.dumpId)
+                    try emitter.emitACL(type: keyword, name: ddl.commentName, subname: nil, namespace: f.schema, owner: f.owner, acl: f.acl, defaultACL: ACLCommands.defaultACL(kind: "f", owner: f.owner), initPrivileges: emitter.initialPrivileges?.initPrivileges(for: o.catalogId), parent: o.dumpId)
                 }
             }
         }

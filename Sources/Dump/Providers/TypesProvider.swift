@@ -78,7 +78,7 @@ public enum TypesProvider: CatalogProvider {
                 case "d":
                     emitter.emitDefinition(o, TypeDDL.domain(t, constraints: domainConstraints, ctx), desc: "DOMAIN", commentType: "DOMAIN",
                                            namespace: t.schema, owner: t.owner, metadata: metadata)
-                    // ACL-SITE(domain): emitter.emitACL(type: "TYPE", name: ctx.id(t.name), namespace: t.schema, owner: t.owner, acl: t.acl, parent: o.dumpId)
+                    try emitter.emitACL(type: "TYPE", name: ctx.id(t.name), subname: nil, namespace: t.schema, owner: t.owner, acl: t.acl, defaultACL: ACLCommands.defaultACL(kind: "T", owner: t.owner), initPrivileges: emitter.initialPrivileges?.initPrivileges(for: o.catalogId), parent: o.dumpId)
                     guard o.dumpDefinition, !ctx.dataOnly else { return }
                     for con in domainConstraints where con.kind == "c" && con.validated {
                         emitter.emitComment(metadata, type: "CONSTRAINT \(ctx.id(con.name)) ON DOMAIN", name: ctx.id(t.name),
@@ -98,7 +98,7 @@ public enum TypesProvider: CatalogProvider {
                     let attrs = attributes[t.id.oid] ?? []
                     emitter.emitDefinition(o, TypeDDL.compositeType(t, attributes: attrs, ctx), desc: "TYPE", commentType: "TYPE",
                                            namespace: t.schema, owner: t.owner, metadata: metadata)
-                    // ACL-SITE(type): emitter.emitACL(type: "TYPE", name: ctx.id(t.name), namespace: t.schema, owner: t.owner, acl: t.acl, parent: o.dumpId)
+                    try emitter.emitACL(type: "TYPE", name: ctx.id(t.name), subname: nil, namespace: t.schema, owner: t.owner, acl: t.acl, defaultACL: ACLCommands.defaultACL(kind: "T", owner: t.owner), initPrivileges: emitter.initialPrivileges?.initPrivileges(for: o.catalogId), parent: o.dumpId)
                     guard o.dumpDefinition, !ctx.dataOnly, !ctx.noComments else { return }
                     // dumpCompositeTypeColComments: column comments hang off the type's pg_class row.
                     let relation = CatalogId(tableOid: SystemCatalog.pgClass, oid: t.relationId)
@@ -114,7 +114,7 @@ public enum TypesProvider: CatalogProvider {
                     emitter.emitDefinition(o, TypeDDL.undefinedType(t, ctx), desc: "TYPE", commentType: "TYPE",
                                            namespace: t.schema, owner: t.owner, metadata: metadata)
                 }
-                // ACL-SITE(type): emitter.emitACL(type: "TYPE", name: ctx.id(t.name), namespace: t.schema, owner: t.owner, acl: t.acl, parent: o.dumpId)
+                try emitter.emitACL(type: "TYPE", name: ctx.id(t.name), subname: nil, namespace: t.schema, owner: t.owner, acl: t.acl, defaultACL: ACLCommands.defaultACL(kind: "T", owner: t.owner), initPrivileges: emitter.initialPrivileges?.initPrivileges(for: o.catalogId), parent: o.dumpId)
             }
         }
     }
