@@ -23,7 +23,7 @@ enum RelationPostData {
             if context.selection.dataOnly, let d = dataObjects[t.id.oid], let r = dataObjects[f.referencedRelation] {
                 d.dependencies.append(r.dumpId)
             }
-            add(context, kind: .fkConstraint, id: f.id, name: f.name, namespace: t.namespace) { emitter, obj in
+            add(context, kind: .fkConstraint, id: f.id, name: f.name, namespace: t.namespace, tiebreak: SortTiebreak.constraint(domain: nil, table: t.name)) { emitter, obj in
                 let ctx = emitter.context
                 let ddl = PostDataDDL.foreignKey(f, table: t, ctx)
                 emitter.entry(dumpId: obj.dumpId, catalogId: f.id, desc: "FK CONSTRAINT", tag: "\(t.name) \(f.name)",
@@ -36,7 +36,7 @@ enum RelationPostData {
         let triggerTables = dumpedTables.filter(\.hasTriggers).map(\.id.oid)
         for g in try PostDataCatalog.triggers(c, relations: triggerTables, serverVersion: v) {
             guard let t = set.relation(g.relationOid) else { continue }
-            add(context, kind: .trigger, id: g.id, name: g.name, namespace: t.namespace) { emitter, obj in
+            add(context, kind: .trigger, id: g.id, name: g.name, namespace: t.namespace, tiebreak: SortTiebreak.parentTable(t.name)) { emitter, obj in
                 let ctx = emitter.context
                 let ddl = PostDataDDL.trigger(g, table: t, ctx)
                 emitter.entry(dumpId: obj.dumpId, catalogId: g.id, desc: "TRIGGER", tag: "\(t.name) \(g.name)",
@@ -51,6 +51,7 @@ enum RelationPostData {
             guard let t = set.relation(r.relationOid), let tableId = tableIds[t.id.oid] else { continue }
             let onSelect = [.view, .materializedView].contains(t.relkind) && r.eventType == "1" && r.isInstead
             let obj = DumpObject(kind: .rule, catalogId: r.id, name: r.name, namespace: t.namespace)
+            obj.sortTiebreak = SortTiebreak.parentTable(t.name)
             context.graph.add(obj)
             // repairViewRuleMultiLoop: a dummy view's rule is dumped separately, after the view.
             if onSelect && !set.dummyViews.contains(t.id.oid) {
@@ -78,7 +79,7 @@ enum RelationPostData {
         for t in rlsTables where t.rowSecurity {
             guard let tableId = tableIds[t.id.oid] else { continue }
             let id = CatalogId(tableOid: 0, oid: t.id.oid)
-            add(context, kind: .policy, id: id, name: t.name, namespace: t.namespace, dependencies: [tableId]) { emitter, obj in
+            add(context, kind: .policy, id: id, name: t.name, namespace: t.namespace, dependencies: [tableId], tiebreak: SortTiebreak.parentTable(t.name)) { emitter, obj in
                 // No pg_depend row matches this object: its dependency on the table is by hand.
                 emitter.entry(dumpId: obj.dumpId, catalogId: id, desc: "ROW SECURITY", tag: t.name, namespace: t.namespace,
                               owner: t.owner, section: .postData, definition: PostDataDDL.rowSecurity(table: t, emitter.context),
@@ -87,7 +88,7 @@ enum RelationPostData {
         }
         for p in try PostDataCatalog.policies(c, relations: rlsTables.map(\.id.oid)) {
             guard let t = set.relation(p.relationOid) else { continue }
-            add(context, kind: .policy, id: p.id, name: p.name, namespace: t.namespace) { emitter, obj in
+            add(context, kind: .policy, id: p.id, name: p.name, namespace: t.namespace, tiebreak: SortTiebreak.parentTable(t.name)) { emitter, obj in
                 let ctx = emitter.context
                 let ddl = PostDataDDL.policy(p, table: t, ctx)
                 emitter.entry(dumpId: obj.dumpId, catalogId: p.id, desc: "POLICY", tag: "\(t.name) \(p.name)",
@@ -117,9 +118,11 @@ enum RelationPostData {
     /// Adds an object whose emit does nothing in a data-only dump.
     @discardableResult
     static func add(_ context: ProviderContext, kind: DumpObjectKind, id: CatalogId, name: String, namespace: String,
-                    dependencies: [Int] = [], emit: @escaping (DumpEmitter, DumpObject) throws -> Void) -> DumpObject {
+                    dependencies: [Int] = [], tiebreak: [String] = [],
+                    emit: @escaping (DumpEmitter, DumpObject) throws -> Void) -> DumpObject {
         let obj = DumpObject(kind: kind, catalogId: id, name: name, namespace: namespace)
         obj.dependencies = dependencies
+        obj.sortTiebreak = tiebreak
         obj.emit = { emitter, obj in
             if emitter.context.dataOnly { return }
             try emit(emitter, obj)
@@ -155,7 +158,7 @@ enum RelationPostData {
             }
             var constraintId: Int?
             if let k = x.constraint {
-                let con = add(context, kind: .constraint, id: k.id, name: k.name, namespace: t.namespace) { emitter, obj in
+                let con = add(context, kind: .constraint, id: k.id, name: k.name, namespace: t.namespace, tiebreak: SortTiebreak.constraint(domain: nil, table: t.name)) { emitter, obj in
                     let ddl = PostDataDDL.indexConstraint(x, k, table: t, columns: columns, emitter.context)
                     emitter.entry(dumpId: obj.dumpId, catalogId: k.id, desc: "CONSTRAINT", tag: "\(t.name) \(k.name)",
                                   namespace: t.namespace, owner: t.owner, section: .postData,

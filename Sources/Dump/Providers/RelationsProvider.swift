@@ -101,6 +101,7 @@ public enum RelationsProvider: CatalogProvider {
             let column = columns[n - 1].name
             let def = DumpObject(kind: .attrDef, catalogId: d.row.id, name: t.name, namespace: t.namespace)
             def.dumpDefinition = d.separate
+            def.sortTiebreak = SortTiebreak.attrDef(columnNumber: n)
             graph.add(def)
             if d.separate {
                 // Manufactured DEFAULT NULLs and defaults split out of a dependency loop follow the table.
@@ -121,6 +122,7 @@ public enum RelationsProvider: CatalogProvider {
         for k in model.checks {
             let con = DumpObject(kind: .constraint, catalogId: k.check.id, name: k.check.name, namespace: t.namespace)
             con.dumpDefinition = k.separate
+            con.sortTiebreak = SortTiebreak.constraint(domain: nil, table: t.name)
             graph.add(con)
             checkIds.append(con.dumpId)
             if !k.separate { obj.dependencies.append(con.dumpId); continue }
@@ -139,6 +141,7 @@ public enum RelationsProvider: CatalogProvider {
         for col in columns where col.notNullName != nil && !col.notNullValid && col.notNullIsLocal && !col.isDropped {
             let name = col.notNullName ?? ""
             let con = DumpObject(kind: .constraint, catalogId: col.notNullConstraintId, name: name, namespace: t.namespace)
+            con.sortTiebreak = SortTiebreak.constraint(domain: nil, table: t.name)
             graph.add(con)
             con.emit = { emitter, con in
                 let ctx = emitter.context

@@ -27,9 +27,10 @@ public enum TypesProvider: CatalogProvider {
         let constraints = try TypeCatalog.domainConstraints(c, serverVersion: context.serverVersion)
 
         for t in types {
-            // Table row types (other than standalone composites) belong to their table.
-            if t.relationId != 0 && t.relationKind != "c" { continue }
-            if t.isArray || t.type == "m" {
+            // Table row types (other than standalone composites), auto-generated arrays and
+            // multiranges are never dumped, but they stay in the graph as pg_dump's DO_DUMMY_TYPE
+            // objects: functions returning a table's row type depend on the table through them.
+            if (t.relationId != 0 && t.relationKind != "c") || t.isArray || t.type == "m" {
                 if let object = context.addNamespacedObject(.dummyType, t.id, name: t.name, schema: t.schema, membership: membership) {
                     object.dumpDefinition = false
                 }
@@ -43,6 +44,7 @@ public enum TypesProvider: CatalogProvider {
             if t.type == "d" {
                 for con in domainConstraints where con.kind == "c" {
                     let conObject = DumpObject(kind: .constraint, catalogId: con.id, name: con.name, namespace: t.schema)
+                    conObject.sortTiebreak = SortTiebreak.constraint(domain: t.name, table: nil)
                     conObject.dumpDefinition = object.dumpDefinition && !con.validated
                     context.graph.add(conObject)
                     if con.validated {
@@ -63,6 +65,8 @@ public enum TypesProvider: CatalogProvider {
                 }
                 if loops {
                     let shell = context.graph.add(DumpObject(kind: .shellType, catalogId: .none, name: t.name, namespace: t.schema))
+                    // repairTypeFuncLoop points the I/O functions at the shell type.
+                    object.shellTypeDumpId = shell.dumpId
                     shell.emit = { emitter, o in
                         guard !emitter.context.dataOnly else { return }
                         let ddl = TypeDDL.shellType(t, emitter.context)
