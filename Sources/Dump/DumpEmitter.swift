@@ -37,12 +37,6 @@ public final class DumpEmitter {
                       tablespace: String? = nil, tableAccessMethod: String? = nil, relkind: Int = 0,
                       dependencies: [Int] = [], data: DataSource? = nil) -> Int {
         let id = dumpId ?? graph.newDumpId()
-        // An object's own entry carries the object's dependencies (pg_dump passes dobj->dependencies),
-        // final by now: pg_depend, the ones providers add by hand, and the sort's boundary links.
-        var dependencies = dependencies
-        if dependencies.isEmpty, let dumpId, let object = graph.object(dumpId: dumpId) {
-            dependencies = object.dependencies
-        }
         entries.append(TocEntry(
             dumpId: id, hasData: data != nil, tableOid: catalogId.tableOid, oid: catalogId.oid, tag: tag, desc: desc,
             // nil stays nil: pg_dump's ArchiveEntry writes NULL (not "") for statements and
@@ -53,5 +47,29 @@ public final class DumpEmitter {
             dataState: data != nil ? .notSet : .noData))
         if let data { dataSources[id] = data }
         return id
+    }
+
+    /// pg_dump's BuildArchiveDependencies: an entry created without explicit dependencies gets
+    /// those of its object that are in the archive, looking through objects that are not dumped
+    /// (a view's ON SELECT rule, a table's row type) but never through the section boundaries.
+    public func buildArchiveDependencies() {
+        let emitted = Set(entries.map(\.dumpId))
+        for i in entries.indices where entries[i].dependencies.isEmpty {
+            guard let object = graph.object(dumpId: entries[i].dumpId), !object.dependencies.isEmpty else { continue }
+            var found: [Int] = []
+            var visiting = Set<Int>()
+            func collect(_ o: DumpObject) {
+                if o.kind == .preDataBoundary || o.kind == .postDataBoundary { return }
+                for dep in o.dependencies {
+                    if emitted.contains(dep) {
+                        found.append(dep)
+                    } else if let other = graph.object(dumpId: dep), visiting.insert(dep).inserted {
+                        collect(other)
+                    }
+                }
+            }
+            collect(object)
+            entries[i].dependencies = found
+        }
     }
 }

@@ -90,7 +90,14 @@ public final class DumpRunner {
         log("sorting objects")
         let sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
         for w in sorted.warnings { log("warning: \(w)") }
+        if ProcessInfo.processInfo.environment["PGFUNNEL_DEBUG_GRAPH"] != nil {
+            // Developer aid: the sorted graph with each object's dependencies.
+            for o in sorted.objects {
+                FileHandle.standardError.write("\(o.dumpId) \(o.kind) \(o.catalogId.tableOid)/\(o.catalogId.oid) \(o.namespace ?? "-").\(o.name) dump=\(o.dumpDefinition) deps=\(o.dependencies)\n".data(using: .utf8)!)
+            }
+        }
         for object in sorted.objects { try object.emit?(emitter, object) }
+        emitter.buildArchiveDependencies()
         return emitter
     }
 

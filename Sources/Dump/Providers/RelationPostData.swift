@@ -52,6 +52,8 @@ enum RelationPostData {
             let onSelect = [.view, .materializedView].contains(t.relkind) && r.eventType == "1" && r.isInstead
             let obj = DumpObject(kind: .rule, catalogId: r.id, name: r.name, namespace: t.namespace)
             obj.sortTiebreak = SortTiebreak.parentTable(t.name)
+            obj.parentDumpId = tableId
+            obj.isOnSelectInsteadRule = onSelect
             context.graph.add(obj)
             // repairViewRuleMultiLoop: a dummy view's rule is dumped separately, after the view.
             if onSelect && !set.dummyViews.contains(t.id.oid) {
@@ -148,6 +150,8 @@ enum RelationPostData {
             guard let t = set.relation(x.relationOid) else { continue }
             let columns = set.columns[t.id.oid] ?? []
             let indexObj = DumpObject(kind: .index, catalogId: x.id, name: x.name, namespace: t.namespace)
+            indexObj.parentIndexOid = x.parentIndex
+            indexObj.parentDumpId = tableIds[t.id.oid]
             context.graph.add(indexObj)
             indexObjects[x.id.oid] = (indexObj, x)
             guard set.dumped.contains(t.id.oid) else {

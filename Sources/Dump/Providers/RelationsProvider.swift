@@ -56,6 +56,7 @@ public enum RelationsProvider: CatalogProvider {
         var tableObjects: [UInt32: DumpObject] = [:]
         for t in set.relations where set.dumped.contains(t.id.oid) {
             let obj = DumpObject(kind: .table, catalogId: t.id, name: t.name, namespace: t.namespace)
+            obj.relkind = t.relkind.rawValue
             graph.add(obj)
             ids[t.id.oid] = obj.dumpId
             tableObjects[t.id.oid] = obj
@@ -102,6 +103,8 @@ public enum RelationsProvider: CatalogProvider {
             let def = DumpObject(kind: .attrDef, catalogId: d.row.id, name: t.name, namespace: t.namespace)
             def.dumpDefinition = d.separate
             def.sortTiebreak = SortTiebreak.attrDef(columnNumber: n)
+            def.parentDumpId = obj.dumpId
+            def.separate = d.separate
             graph.add(def)
             if d.separate {
                 // Manufactured DEFAULT NULLs and defaults split out of a dependency loop follow the table.
@@ -123,6 +126,9 @@ public enum RelationsProvider: CatalogProvider {
             let con = DumpObject(kind: .constraint, catalogId: k.check.id, name: k.check.name, namespace: t.namespace)
             con.dumpDefinition = k.separate
             con.sortTiebreak = SortTiebreak.constraint(domain: nil, table: t.name)
+            con.parentDumpId = obj.dumpId
+            con.constraintType = "c"
+            con.separate = k.separate
             graph.add(con)
             checkIds.append(con.dumpId)
             if !k.separate { obj.dependencies.append(con.dumpId); continue }

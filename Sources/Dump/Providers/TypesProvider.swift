@@ -45,6 +45,8 @@ public enum TypesProvider: CatalogProvider {
                 for con in domainConstraints where con.kind == "c" {
                     let conObject = DumpObject(kind: .constraint, catalogId: con.id, name: con.name, namespace: t.schema)
                     conObject.sortTiebreak = SortTiebreak.constraint(domain: t.name, table: nil)
+                    conObject.parentDumpId = object.dumpId
+                    conObject.constraintType = "c"
                     conObject.dumpDefinition = object.dumpDefinition && !con.validated
                     context.graph.add(conObject)
                     if con.validated {
