@@ -125,12 +125,16 @@ struct DumpCommand: ParsableCommand {
                 try script.commit()
             }
         } catch let e as PostgresError {
+            SignalCleanup.abandonAll()
             throw CommandFailure(e.description.trimmingCharacters(in: .newlines))
         } catch let e as ArchiveError {
+            SignalCleanup.abandonAll()
             throw CommandFailure(e.description)
         } catch let e as CommandFailure {
+            SignalCleanup.abandonAll()
             throw e
         } catch {
+            SignalCleanup.abandonAll()
             throw CommandFailure("\(error)")
         }
     }
@@ -188,6 +192,13 @@ enum SignalCleanup {
     private static var outputs: [OutputFile] = []
     private static var sources: [DispatchSourceSignal] = []
     private static let lock = NSLock()
+
+    /// Removes every partly written output (after an error; committed files are kept).
+    static func abandonAll() {
+        lock.lock(); defer { lock.unlock() }
+        for o in outputs { o.abandon() }
+        outputs.removeAll()
+    }
 
     static func install(_ output: OutputFile) {
         lock.lock(); defer { lock.unlock() }

@@ -13,6 +13,9 @@ struct PGFunnel: ParsableCommand {
 
     /// Runs the command, turning failures into one "pgfunnel: error:" line and exit status 1.
     static func main() {
+        // A file-size limit (or a full disk) must surface as a write error we report and clean
+        // up after, not as SIGXFSZ killing the process with a partial file left behind.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

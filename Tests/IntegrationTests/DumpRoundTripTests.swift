@@ -116,6 +116,40 @@ final class DumpRoundTripTests: XCTestCase {
         }
     }
 
+    /// The team's fixture database (every object kind): pgfunnel's script equals pg_dump's and the
+    /// real pg_restore of the same release replays pgfunnel's archive with zero errors into a
+    /// database whose schema-only dump and table contents equal the source's.
+    func testFixtureDatabaseMatchesPgDumpAndRoundTrips() throws {
+        for major in [15, 18] {
+            let server = try TestServer.shared(major: major)
+            let roles = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("fixtures/fixture-roles.sql"), encoding: .utf8)
+            _ = try? server.psql(roles)
+            let source = try server.freshDatabase(prefix: "fixture")
+            let load = try server.runTool("psql", args: ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", server.conninfo(database: source),
+                                                         "-f", Fixtures.repositoryRoot.appendingPathComponent("fixtures/fixture-db.sql").path])
+            XCTAssertEqual(load.status, 0, load.stderr.text)
+            let dir = try Fixtures.temporaryDirectory("dump-fixture")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let ours = dir.appendingPathComponent("ours.dump").path
+            let theirs = dir.appendingPathComponent("theirs.dump").path
+            let dumped = try pgfunnel(["dump", "-d", server.conninfo(database: source), "-f", ours])
+            XCTAssertEqual(dumped.status, 0, dumped.stderr.text)
+            XCTAssertEqual(try server.runTool("pg_dump", args: ["-Fc", "-f", theirs, "-d", server.conninfo(database: source)]).status, 0)
+            let a = try server.runTool("pg_restore", args: ["-f", "-", "--restrict-key", "K", ours]).stdout.text
+            let b = try server.runTool("pg_restore", args: ["-f", "-", "--restrict-key", "K", theirs]).stdout.text
+            let la = a.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+            let lb = b.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+            let differing = (0..<max(la.count, lb.count)).filter { $0 >= la.count || $0 >= lb.count || la[$0] != lb[$0] }
+            XCTAssertEqual(differing.count, 0, "fixture scripts differ (\(major)) first at line \(differing.first.map { $0 + 1 } ?? 0)")
+            XCTAssertGreaterThan(la.count, 30000)
+
+            let target = try server.freshDatabase(prefix: "fixture_copy")
+            let restore = try server.runTool("pg_restore", args: ["--exit-on-error", "-d", server.conninfo(database: target), ours])
+            XCTAssertEqual(restore.status, 0, "pg_restore \(major): \(restore.stderr.text)")
+            XCTAssertEqual(try snapshot(server, target), try snapshot(server, source), "fixture restored from pgfunnel's archive differs (\(major))")
+        }
+    }
+
     func testDeadServerAndSignalsLeaveNothingBehind() throws {
         let server = try TestServer.dedicated(major: 15)
         defer { server.shutdown() }
