@@ -19,23 +19,23 @@ export PGHOST="$WORK/server" PGPORT="$PORT" PGUSER=postgres
 "$PG/createdb" fixture
 "$PG/psql" -qX -v ON_ERROR_STOP=1 -f fixtures/fixture-db.sql fixture >/dev/null
 
-# The archive is made by the reference pg_dump here; `pgfunnel dump` replaces it once it lands.
-"$PG/pg_dump" -Fc -f "$WORK/fixture.dump" fixture
+echo "== pgfunnel dump (one connection, one snapshot, one archive + manifest)"
+"$BIN" dump -v -f "$WORK/fixture.dump" fixture 2>&1 | tail -3
+"$BIN" verify "$WORK/fixture.dump" | tail -1
 echo "== pgfunnel restore -l (first lines)"
-"$BIN" restore -l "$WORK/fixture.dump" | head -20
-echo "== script parity with pg_restore"
-"$BIN" restore -f "$WORK/ours.sql" --restrict-key demo "$WORK/fixture.dump"
-"$PG/pg_restore" -f "$WORK/theirs.sql" --restrict-key demo "$WORK/fixture.dump"
-cmp "$WORK/ours.sql" "$WORK/theirs.sql" && echo "identical: $(wc -l < "$WORK/ours.sql") lines"
-echo "== replay into a fresh database and compare"
+"$BIN" restore -l "$WORK/fixture.dump" | head -16
+echo "== pgfunnel restore -d -j 2 into a fresh database"
 "$PG/createdb" copy
-"$PG/psql" -qX -v ON_ERROR_STOP=1 -f "$WORK/ours.sql" copy >/dev/null
+"$BIN" restore -j 2 -d copy "$WORK/fixture.dump"
+echo "== compare the copy with the original"
 "$PG/pg_dump" --schema-only fixture | grep -v '^\\\(un\)\?restrict' > "$WORK/a.sql"
 "$PG/pg_dump" --schema-only copy | grep -v '^\\\(un\)\?restrict' > "$WORK/b.sql"
-cmp "$WORK/a.sql" "$WORK/b.sql" && echo "schemas identical"
-for t in $("$PG/psql" -qAtX -c "select format('%I.%I', schemaname, tablename) from pg_tables where schemaname not in ('pg_catalog','information_schema') order by 1" fixture); do
-    a=$("$PG/psql" -qAtX -c "select count(*), md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from $t x" fixture)
-    b=$("$PG/psql" -qAtX -c "select count(*), md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from $t x" copy)
-    [ "$a" == "$b" ] || { echo "table $t differs: $a vs $b"; exit 1; }
+cmp "$WORK/a.sql" "$WORK/b.sql" && echo "schemas identical ($(wc -l < "$WORK/a.sql") lines of pg_dump --schema-only)"
+for t in $("$PG/psql" -qAtX -c "select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'r' and n.nspname not in ('pg_catalog','information_schema') order by 1" fixture); do
+    name=$("$PG/psql" -qAtX -c "select $t::regclass" fixture)
+    a=$("$PG/psql" -qAtX -c "select format('select count(*), md5(coalesce(string_agg(x::text, %L order by x::text), %L)) from %s x', '|', '', $t::regclass)" fixture)
+    ra=$("$PG/psql" -qAtX -c "$a" fixture)
+    rb=$("$PG/psql" -qAtX -c "$a" copy)
+    [ "$ra" == "$rb" ] || { echo "table $name differs: $ra vs $rb"; exit 1; }
 done
 echo "every table's rows identical; demo passed"
