@@ -56,6 +56,9 @@ final class DependencyLoopRepair {
 
     // MARK: repairDependencyLoop
 
+    // The 6.3 optimizer crashes on this function (ownership verifier); it runs only on loops, so
+    // compiling it unoptimized costs nothing measurable.
+    @_optimize(none)
     func repair(loop: [DumpObject]) {
         let n = loop.count
         func isView(_ o: DumpObject) -> Bool { o.kind == .table && o.relkind == "v" }
@@ -216,7 +219,10 @@ final class DependencyLoopRepair {
 
     /// removeObjectDependency: drops every occurrence, keeping the others' order.
     private func remove(_ object: DumpObject, dependencyOn target: DumpObject) {
-        object.dependencies.removeAll { $0 == target.dumpId }
+        // A plain filter: removeAll(where:) with a captured class reference crashes the 6.3
+        // optimizer in release builds.
+        let id = target.dumpId
+        object.dependencies = object.dependencies.filter { $0 != id }
     }
 
     /// describeDumpableObject (the parts DumpObject knows).
