@@ -16,7 +16,7 @@ start)
         "${as_user[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1
     fi
     "${as_user[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-k $dir -c listen_addresses= -p $port -c fsync=off -c max_connections=40" start >/dev/null
+        -o "-k $dir -c listen_addresses= -p $port -c fsync=off -c max_connections=40 -c max_locks_per_transaction=256" start >/dev/null
     echo "host=$dir port=$port user=postgres"
     ;;
 stop)
