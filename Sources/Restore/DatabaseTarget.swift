@@ -33,12 +33,8 @@ public final class DatabaseTarget: RestoreTarget, CountsErrors {
         self.passwordProvider = passwordProvider
         self.exitOnError = exitOnError
         self.diagnostics = diagnostics
-        let opened = try Connection(parameters: parameters, passwordProvider: passwordProvider,
-                                    noticeHandler: { [weak diagnostics] notice in
-                                        // Notices are suppressed by client_min_messages = warning, but
-                                        // warnings are worth showing, as psql would.
-                                        diagnostics?.warning(notice.trimmingCharacters(in: ["\n"]))
-                                    })
+        // Server warnings go to standard error as libpq prints them, as with pg_restore.
+        let opened = try Connection(parameters: parameters, passwordProvider: passwordProvider)
         connection = opened
         // A password obtained by prompting is kept so workers and reconnections need no prompt.
         currentParameters = opened.parameters
