@@ -61,7 +61,7 @@ public enum DatabaseDDL {
         if let inType, let inName { s += "IN \(inType) \(ctx.id(inName)) " }
         s += "SET \(ctx.id(variable)) TO "
         if listQuotedSettings.contains(variable.lowercased()) {
-            s += splitGUCList(value).map(connLiteral).joined(separator: ", ")
+            s += DDL.splitGUCList(value).map(connLiteral).joined(separator: ", ")
         } else {
             s += connLiteral(value)
         }
@@ -73,35 +73,4 @@ public enum DatabaseDDL {
         v.contains("\\") ? quoteLiteralEscapeSyntax(v) : quoteLiteral(v)
     }
 
-    /// SplitGUCList: comma-separated, optionally double-quoted items (quotes doubled inside).
-    static func splitGUCList(_ text: String) -> [String] {
-        var items: [String] = []
-        var chars = Array(text)
-        var i = 0
-        func skipSpace() { while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 } }
-        while true {
-            skipSpace()
-            var item = ""
-            if i < chars.count, chars[i] == "\"" {
-                i += 1
-                while i < chars.count {
-                    if chars[i] == "\"" {
-                        if i + 1 < chars.count, chars[i + 1] == "\"" { item.append("\""); i += 2; continue }
-                        i += 1
-                        break
-                    }
-                    item.append(chars[i]); i += 1
-                }
-            } else {
-                while i < chars.count, chars[i] != "," { item.append(chars[i]); i += 1 }
-                while let l = item.last, l == " " || l == "\t" { item.removeLast() }
-            }
-            items.append(item)
-            skipSpace()
-            if i < chars.count, chars[i] == "," { i += 1; continue }
-            break
-        }
-        chars.removeAll()
-        return items
-    }
 }

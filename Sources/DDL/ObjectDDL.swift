@@ -1,3 +1,4 @@
+import Postgres
 import Catalog
 
 /// What a renderer produces for one object: the TOC entry's tag, definition and drop statement,
@@ -19,15 +20,7 @@ public struct ObjectDDL: Equatable, Sendable {
 extension RenderContext {
     /// appendStringLiteralDQ: dollar quoting with the shortest `$_...$` tag absent from `text`.
     public func dollarQuoted(_ text: String, prefix: String = "") -> String {
-        let suffixes = Array("_XXXXXXX")
-        var delimiter = "$" + prefix
-        var next = 0
-        while text.contains(delimiter) {
-            delimiter.append(suffixes[next])
-            next = (next + 1) % suffixes.count
-        }
-        delimiter += "$"
-        return delimiter + text + delimiter
+        dollarQuote(text, prefix: prefix)
     }
 
     /// `schema.name(argtype, ...)` with the name quoted (format_function_signature, honor_quotes).
