@@ -8,6 +8,8 @@ import Postgres
 public final class ObjectMetadata {
     public struct Key: Hashable { public var id: CatalogId; public var subid: Int }
     private var comments: [Key: String] = [:]
+    /// Comments of each object by sub-object id, so column comments are found without a scan.
+    private var commentsByObject: [CatalogId: [(subid: Int, text: String)]] = [:]
     private var labels: [Key: [(provider: String, label: String)]] = [:]
 
     public init() {}
@@ -22,6 +24,7 @@ public final class ObjectMetadata {
             guard let d = r[0], let c = r[1].flatMap({ UInt32($0) }), let o = r[2].flatMap({ UInt32($0) }),
                   let s = r[3].flatMap({ Int($0) }) else { continue }
             m.comments[Key(id: CatalogId(tableOid: c, oid: o), subid: s)] = d
+            m.commentsByObject[CatalogId(tableOid: c, oid: o), default: []].append((s, d))
         }
         let sl = try connection.query("""
             SELECT label, provider, classoid, objoid, objsubid FROM pg_catalog.pg_seclabel
@@ -39,7 +42,7 @@ public final class ObjectMetadata {
 
     /// All (subid, comment) pairs of an object, sorted by subid (for column comments).
     public func comments(for id: CatalogId) -> [(subid: Int, text: String)] {
-        comments.filter { $0.key.id == id }.map { ($0.key.subid, $0.value) }.sorted { $0.subid < $1.subid }
+        (commentsByObject[id] ?? []).sorted { $0.subid < $1.subid }
     }
 
     public func securityLabels(for id: CatalogId, subid: Int = 0) -> [(provider: String, label: String)] {
