@@ -49,6 +49,11 @@ public final class DumpEmitter {
         return id
     }
 
+    /// Drops entries an option excludes from the dump.
+    public func removeEntries(where excluded: (TocEntry) -> Bool) {
+        entries.removeAll(where: excluded)
+    }
+
     /// pg_dump's BuildArchiveDependencies: an entry created without explicit dependencies gets
     /// those of its object that are in the archive, looking through objects that are not dumped
     /// (a view's ON SELECT rule, a table's row type) but never through the section boundaries.

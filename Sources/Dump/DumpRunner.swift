@@ -20,6 +20,8 @@ public struct DumpOptions {
     public var noTableAccessMethod = false
     public var noToastCompression = false
     public var writeManifest = true
+    public var noPublications = false
+    public var noSubscriptions = false
     public init() {}
 }
 
@@ -98,6 +100,13 @@ public final class DumpRunner {
         }
         for object in sorted.objects { try object.emit?(emitter, object) }
         emitter.buildArchiveDependencies()
+        // --no-publications / --no-subscriptions: pg_dump leaves these objects (and their
+        // comments and security labels) out entirely; nothing else depends on them.
+        emitter.removeEntries { e in
+            let publication = e.desc.hasPrefix("PUBLICATION") || ((e.desc == "COMMENT" || e.desc == "SECURITY LABEL") && e.tag.hasPrefix("PUBLICATION "))
+            let subscription = e.desc == "SUBSCRIPTION" || ((e.desc == "COMMENT" || e.desc == "SECURITY LABEL") && e.tag.hasPrefix("SUBSCRIPTION "))
+            return (options.noPublications && publication) || (options.noSubscriptions && subscription)
+        }
         return emitter
     }
 

@@ -58,6 +58,8 @@ struct DumpCommand: ParsableCommand {
     var noPrivileges = false
     @Flag(name: .customLong("no-comments")) var noComments = false
     @Flag(name: .customLong("no-security-labels")) var noSecurityLabels = false
+    @Flag(name: .customLong("no-publications")) var noPublications = false
+    @Flag(name: .customLong("no-subscriptions")) var noSubscriptions = false
     @Flag(name: .customLong("no-tablespaces")) var noTablespaces = false
     @Flag(name: .customLong("no-table-access-method")) var noTableAccessMethod = false
     @Flag(name: .customLong("no-toast-compression")) var noToastCompression = false
@@ -96,6 +98,8 @@ struct DumpCommand: ParsableCommand {
         options.noPrivileges = noPrivileges
         options.noComments = noComments
         options.noSecurityLabels = noSecurityLabels
+        options.noPublications = noPublications
+        options.noSubscriptions = noSubscriptions
         options.noTablespaces = noTablespaces
         options.noTableAccessMethod = noTableAccessMethod
         options.noToastCompression = noToastCompression
