@@ -75,6 +75,8 @@ struct DumpCommand: ParsableCommand {
     var role: String?
     @Flag(name: .customLong("quote-all-identifiers")) var quoteAllIdentifiers = false
     @Flag(name: .customLong("enable-row-security")) var enableRowSecurity = false
+    @Option(name: .customLong("restrict-key"), help: "With -F p: use this string as the psql \\restrict key.")
+    var restrictKey: String?
     @Flag(name: .customLong("no-manifest"), help: "Do not write ARCHIVE.manifest.json.")
     var noManifest = false
 
@@ -123,6 +125,7 @@ struct DumpCommand: ParsableCommand {
                 SignalCleanup.install(script)
                 var ropts = RestoreOptions()
                 ropts.noOwner = noOwner
+                ropts.restrictKey = restrictKey
                 let restorer = try ArchiveRestorer(reader: ArchiveReader(path: archivePath), options: ropts,
                                                    target: ScriptTarget(output: script), diagnostics: StderrDiagnostics(verbose: verbose))
                 _ = try restorer.run()
