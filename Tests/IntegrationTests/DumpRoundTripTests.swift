@@ -143,6 +143,15 @@ final class DumpRoundTripTests: XCTestCase {
             XCTAssertEqual(differing.count, 0, "fixture scripts differ (\(major)) first at line \(differing.first.map { $0 + 1 } ?? 0)")
             XCTAssertGreaterThan(la.count, 30000)
 
+            // Plain format: the same text pg_dump -Fp writes.
+            let plain = try pgfunnel(["dump", "-F", "p", "--restrict-key", "K", "-d", server.conninfo(database: source)])
+            XCTAssertEqual(plain.status, 0, plain.stderr.text)
+            let plainTheirs = try server.runTool("pg_dump", args: ["-Fp", "--restrict-key", "K", "-d", server.conninfo(database: source)])
+            let pa = plain.stdout.text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+            let pb = plainTheirs.stdout.text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+            XCTAssertEqual(pa.count, pb.count, "plain scripts differ in length (\(major))")
+            XCTAssertTrue(pa == pb, "plain scripts differ (\(major)) first at line \(((0..<min(pa.count, pb.count)).first { pa[$0] != pb[$0] } ?? 0) + 1)")
+
             let target = try server.freshDatabase(prefix: "fixture_copy")
             let restore = try server.runTool("pg_restore", args: ["--exit-on-error", "-d", server.conninfo(database: target), ours])
             XCTAssertEqual(restore.status, 0, "pg_restore \(major): \(restore.stderr.text)")
