@@ -35,7 +35,7 @@ let package = Package(
         // gpbackup sets: discovery, validation, CSV to COPY text, translation, merge.
         .target(name: "GPBackup", dependencies: ["Archive", "Postgres", "Yams", "CZlib", "CZstd"]),
         .executableTarget(name: "pgfunnel", dependencies: [
-            "Archive", "Postgres", "Restore", "Dump", "GPBackup",
+            "Archive", "Postgres", "Restore", "Dump", "DDL", "GPBackup",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
