@@ -182,10 +182,6 @@ final class ExportLoadTests: XCTestCase {
                 XCTAssertEqual(errors.count, 1, "\(args): \(result.stderr.text)")
                 XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir.path), [], "\(args) left a file")
             }
-            // A server that dies in the middle of an export: a dedicated server is killed while
-            // the COPY streams; the temporary file must go.
-            // (Covered by the dead-connection case above for connection failures.)
-
             // load: a malformed row rejects the whole file.
             try server.psql("CREATE TABLE \"Odd Schema\".target (LIKE \(Self.table));", database: db)
             let bad = Data("1\tok\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\nnot-a-number\tx\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n".utf8)
@@ -198,4 +194,46 @@ final class ExportLoadTests: XCTestCase {
             XCTAssertTrue(missing.stderr.text.hasPrefix("pgfunnel: error: "), missing.stderr.text)
         }
     }
+
+    /// The server dies while the COPY streams: exit 1, one error line, and the temporary file
+    /// (which existed and was growing) is gone.
+    func testServerKilledMidExportLeavesNoFile() throws {
+        guard ReferenceTools.hasServer(major: 15) else { throw XCTSkip("PostgreSQL 15 is not installed") }
+        let server = try TestServer.dedicated(major: 15)
+        defer { server.shutdown() }
+        let outDir = workDir.appendingPathComponent("killed")
+        try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+        let target = outDir.appendingPathComponent("big.txt").path
+        let result = OutcomeBox()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            result.value = try? self.pgfunnel(server, ["export", "--query", "SELECT g, repeat('x', 200) FROM generate_series(1, 50000000) g",
+                                                 "-f", target, "postgres"])
+            done.signal()
+        }
+        // Wait until the temporary file has data, then kill the server.
+        var sawTemporary = false
+        for _ in 0..<600 {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: outDir.path)) ?? []
+            if let tmp = names.first(where: { $0.hasPrefix(".big.txt.pgfunnel-") }),
+               let size = try? FileManager.default.attributesOfItem(atPath: outDir.appendingPathComponent(tmp).path)[.size] as? Int,
+               size > 0 {
+                sawTemporary = true
+                break
+            }
+            usleep(50_000)
+        }
+        XCTAssertTrue(sawTemporary, "export never started writing")
+        try server.kill()
+        XCTAssertEqual(done.wait(timeout: .now() + 120), .success)
+        let output = try XCTUnwrap(result.value)
+        XCTAssertEqual(output.status, 1, output.stderr.text)
+        XCTAssertEqual(output.stderr.text.split(separator: "\n").filter { $0.hasPrefix("pgfunnel: error: ") }.count, 1, output.stderr.text)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir.path), [], "file left behind")
+    }
+}
+
+/// Hands a child's outcome from the thread that waited for it (read after the semaphore).
+private final class OutcomeBox: @unchecked Sendable {
+    var value: ProcessOutput?
 }
