@@ -28,7 +28,7 @@ struct ExportCommand: ParsableCommand {
     var table: String?
     @Option(name: .customLong("columns"), help: "Comma-separated columns to export (with -t).")
     var columns: String?
-    @Option(name: .customLong("where"), help: "Only rows matching this SQL expression (with -t).")
+    @Option(name: .customLong("where"), help: "Only rows matching this SQL expression (with -t; runs COPY (SELECT ... WHERE EXPR), so child partitions are included).")
     var whereClause: String?
     @Option(name: .customLong("query"), help: "Export the result of this query instead of a table.")
     var query: String?
