@@ -37,6 +37,8 @@ struct ExportCommand: ParsableCommand {
 
     @Option(name: [.customShort("f"), .customLong("file")], help: "Output file (standard output when omitted or -).")
     var file: String?
+    @Flag(name: .customLong("no-sync"), help: "Do not fsync the file before renaming it into place.")
+    var noSync = false
     @Option(name: .customLong("compress"), help: "gzip[:LEVEL] or zstd[:LEVEL]: write a .gz / .zst file.")
     var compress: String?
 
@@ -74,7 +76,7 @@ struct ExportCommand: ParsableCommand {
             let conn = try Connection(parameters: params, passwordProvider: connection.passwordProvider)
             defer { conn.close() }
 
-            let out = try OutputFile(path: file)
+            let out = try OutputFile(path: file, sync: !noSync)
             output = out
             SignalCleanup.install(out)
             try conn.copyOut(sql) { chunk in

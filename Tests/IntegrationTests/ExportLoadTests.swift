@@ -106,7 +106,7 @@ final class ExportLoadTests: XCTestCase {
     func testColumnsWhereQueryAndEncoding() throws {
         try withServers { server, db in
             let cases: [([String], String)] = [
-                (["-t", Self.table, "--columns", "id,\"Mixed Col\",j"], "COPY \(Self.table) (id, \"Mixed Col\", j) TO STDOUT"),
+                (["-t", Self.table, "--columns", "id,\"Mixed Col\",j", "--no-sync"], "COPY \(Self.table) (id, \"Mixed Col\", j) TO STDOUT"),
                 (["-t", Self.table, "--columns", "id, t", "--where", "id % 2 = 1", "--format", "csv"],
                  "COPY (SELECT id, t FROM \(Self.table) WHERE id % 2 = 1) TO STDOUT (FORMAT csv)"),
                 (["--query", "SELECT id, a FROM \(Self.table) WHERE a IS NOT NULL ORDER BY id DESC;"],
