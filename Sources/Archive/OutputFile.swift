@@ -17,8 +17,11 @@ public final class OutputFile {
     private var committed = false
     private let ownsDescriptor: Bool
     public private(set) var bytesWritten: Int64 = 0
+    /// Whether `commit()` fsyncs before renaming (pg_dump's default; `--no-sync` turns it off).
+    private let sync: Bool
 
-    public init(path: String?) throws {
+    public init(path: String?, sync: Bool = true) throws {
+        self.sync = sync
         var existing = stat()
         let isSpecialFile = path.map { stat($0, &existing) == 0 && (existing.st_mode & S_IFMT) != S_IFREG } ?? false
         if let path, path != "-", isSpecialFile {
@@ -126,7 +129,7 @@ public final class OutputFile {
             committed = true
             return
         }
-        if fsync(fd) != 0 {
+        if sync, fsync(fd) != 0 {
             throw ArchiveError.io(file: path, operation: "fsync", errno: errno, detail: String(cString: strerror(errno)))
         }
         close(fd)

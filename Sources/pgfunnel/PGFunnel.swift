@@ -6,7 +6,8 @@ struct PGFunnel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pgfunnel",
         abstract: "Single-archive dump, restore and gpbackup import for PostgreSQL and Greenplum.",
-        subcommands: [DumpCommand.self, RestoreCommand.self, RewriteCommand.self, VerifyCommand.self, ImportGPBackupCommand.self, DumpallCommand.self],
+        subcommands: [DumpCommand.self, RestoreCommand.self, RewriteCommand.self, VerifyCommand.self, ImportGPBackupCommand.self,
+                      DumpallCommand.self, ExportCommand.self, LoadCommand.self],
         // -h is the host option, as in pg_dump and pg_restore; help is --help or -?.
         helpNames: [.long, .customShort("?")]
     )
