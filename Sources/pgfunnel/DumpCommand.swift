@@ -107,7 +107,7 @@ struct DumpCommand: ParsableCommand {
         options.noToastCompression = noToastCompression
         options.writeManifest = !noManifest
         let log: (String) -> Void = { [verbose] in if verbose { printError("pgfunnel: \($0)") } }
-        do {
+        try SignalCleanup.run {
             let conn = try Connection(parameters: params, passwordProvider: connection.passwordProvider)
             options.selection = try resolveSelection(conn)
             let plain = format.hasPrefix("p")
@@ -131,18 +131,6 @@ struct DumpCommand: ParsableCommand {
                 _ = try restorer.run()
                 try script.commit()
             }
-        } catch let e as PostgresError {
-            SignalCleanup.abandonAll()
-            throw CommandFailure(e.description.trimmingCharacters(in: .newlines))
-        } catch let e as ArchiveError {
-            SignalCleanup.abandonAll()
-            throw CommandFailure(e.description)
-        } catch let e as CommandFailure {
-            SignalCleanup.abandonAll()
-            throw e
-        } catch {
-            SignalCleanup.abandonAll()
-            throw CommandFailure("\(error)")
         }
     }
 
@@ -199,6 +187,22 @@ enum SignalCleanup {
     private static var outputs: [OutputFile] = []
     private static var sources: [DispatchSourceSignal] = []
     private static let lock = NSLock()
+
+    /// Runs a command body that writes output files: on any error the partly written outputs
+    /// are removed and the error becomes one "pgfunnel: error:" message.
+    static func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            abandonAll()
+            switch error {
+            case let e as PostgresError: throw CommandFailure(e.description.trimmingCharacters(in: .newlines))
+            case let e as ArchiveError: throw CommandFailure(e.description)
+            case let e as CommandFailure: throw e
+            default: throw CommandFailure("\(error)")
+            }
+        }
+    }
 
     /// Removes every partly written output (after an error; committed files are kept).
     static func abandonAll() {

@@ -61,7 +61,7 @@ struct DumpallCommand: ParsableCommand {
         }
         let key = restrictKey ?? RestrictKey.generate()
         guard RestrictKey.isValid(key) else { throw CommandFailure("invalid restrict key") }
-        do {
+        try SignalCleanup.run {
             let conn = try connect()
             try conn.execute("SELECT pg_catalog.set_config('search_path', '', false);")
             if let role { try conn.execute("SET ROLE \(quoteIdentifier(role))") }
@@ -91,18 +91,6 @@ struct DumpallCommand: ParsableCommand {
             SignalCleanup.install(output)
             try output.write(script)
             try output.commit()
-        } catch let e as PostgresError {
-            SignalCleanup.abandonAll()
-            throw CommandFailure(e.description.trimmingCharacters(in: .newlines))
-        } catch let e as ArchiveError {
-            SignalCleanup.abandonAll()
-            throw CommandFailure(e.description)
-        } catch let e as CommandFailure {
-            SignalCleanup.abandonAll()
-            throw e
-        } catch {
-            SignalCleanup.abandonAll()
-            throw CommandFailure("\(error)")
         }
     }
 

@@ -3,53 +3,19 @@ import CZlib
 /// gzip-format (RFC 1952) deflate for standalone `.gz` files, which `gzip -d` reads. The archive
 /// codecs write zlib format (RFC 1950), which pg_dump uses inside archives but gzip does not read.
 public struct GzipFileCompressor: StreamCompressor {
-    private final class State {
-        var stream = z_stream()
-        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: zlibBufferSize)
-        deinit {
-            deflateEnd(&stream)
-            out.deallocate()
-        }
-    }
-    private let state = State()
+    private var deflater: ZlibCompressor
 
     /// `level` -1 is zlib's default (6).
     public init(level: Int = -1) throws {
-        // windowBits 15 + 16: a 32 KiB window with a gzip header and trailer.
-        let rc = deflateInit2_(&state.stream, Int32(level), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                               zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard rc == Z_OK else { throw CodecError(codec: "gzip", message: "deflateInit2 failed (\(rc))") }
+        deflater = try ZlibCompressor(level: level, gzipWrapper: true)
     }
 
     public mutating func compress(_ input: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard input.count > 0 else { return }
-        state.stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: UInt8.self).baseAddress)
-        state.stream.avail_in = UInt32(input.count)
-        try run(flush: Z_NO_FLUSH, output: output)
+        try deflater.compress(input, output: output)
     }
 
     public mutating func finish(output: (UnsafeRawBufferPointer) throws -> Void) throws {
-        state.stream.next_in = nil
-        state.stream.avail_in = 0
-        try run(flush: Z_FINISH, output: output)
-    }
-
-    private func run(flush: Int32, output: (UnsafeRawBufferPointer) throws -> Void) throws {
-        while true {
-            state.stream.next_out = state.out
-            state.stream.avail_out = UInt32(zlibBufferSize)
-            let rc = deflate(&state.stream, flush)
-            guard rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR else {
-                throw CodecError(codec: "gzip", message: "deflate failed (\(rc))")
-            }
-            let produced = zlibBufferSize - Int(state.stream.avail_out)
-            if produced > 0 { try output(UnsafeRawBufferPointer(start: state.out, count: produced)) }
-            if flush == Z_FINISH {
-                if rc == Z_STREAM_END { return }
-            } else if state.stream.avail_in == 0 && state.stream.avail_out != 0 {
-                return
-            }
-        }
+        try deflater.finish(output: output)
     }
 }
 

@@ -77,8 +77,12 @@ public struct ZlibCompressor: StreamCompressor {
     }
     private let state = State()
 
-    public init(level: Int) throws {
-        let rc = deflateInit_(&state.stream, Int32(level), zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+    /// - Parameter gzipWrapper: write a gzip (RFC 1952) header and trailer instead of zlib's,
+    ///   for standalone `.gz` files; archives use zlib format, as pg_dump does.
+    public init(level: Int, gzipWrapper: Bool = false) throws {
+        // windowBits 15 is deflateInit's default; +16 selects the gzip wrapper.
+        let rc = deflateInit2_(&state.stream, Int32(level), Z_DEFLATED, gzipWrapper ? 15 + 16 : 15, 8, Z_DEFAULT_STRATEGY,
+                               zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard rc == Z_OK else { throw CodecError(codec: "zlib", message: "deflateInit failed (\(rc))") }
     }
 
