@@ -69,6 +69,7 @@ public final class DumpRunner {
     /// Builds the TOC (catalog phase): every provider, dependencies, sort, emission.
     public func buildEntries() throws -> DumpEmitter {
         let connection = session.connection
+        PhaseTrace.mark("session ready")
         let graph = DumpGraph()
         log("reading catalog")
         let metadata = try ObjectMetadata.load(connection: connection)
@@ -82,13 +83,18 @@ public final class DumpRunner {
             ForeignDataProvider.self, RelationsProvider.self, PublicationsProvider.self, DefaultPrivilegesProvider.self,
             LargeObjectsProvider.self,
         ]
-        for provider in providers { try provider.load(context) }
+        for provider in providers {
+            PhaseTrace.mark("provider \(provider)")
+            try provider.load(context)
+        }
+        PhaseTrace.mark("providers done")
         try lockTables(graph)
         log("reading dependency data")
         try DependencyLoader.load(into: graph, connection: connection)
         let database = try DatabaseRow.load(connection, serverVersion: session.serverVersion)
         try DatabaseEntries.emit(emitter, database: database, encoding: session.clientEncoding,
                                  standardConformingStrings: session.standardConformingStrings)
+        PhaseTrace.mark("dependencies and database entries loaded")
         log("sorting objects")
         let sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
         for w in sorted.warnings { log("warning: \(w)") }
@@ -98,8 +104,11 @@ public final class DumpRunner {
                 FileHandle.standardError.write("\(o.dumpId) \(o.kind) \(o.catalogId.tableOid)/\(o.catalogId.oid) \(o.namespace ?? "-").\(o.name) dump=\(o.dumpDefinition) deps=\(o.dependencies)\n".data(using: .utf8)!)
             }
         }
+        PhaseTrace.mark("sorted")
         for object in sorted.objects { try object.emit?(emitter, object) }
+        PhaseTrace.mark("entries emitted")
         emitter.buildArchiveDependencies()
+        PhaseTrace.mark("archive dependencies built")
         // --no-publications / --no-subscriptions: pg_dump leaves these objects (and their
         // comments and security labels) out entirely; nothing else depends on them.
         emitter.removeEntries { e in
@@ -130,6 +139,7 @@ public final class DumpRunner {
                                    databaseName: session.databaseName, serverVersion: session.serverVersionString,
                                    dumpVersion: "\(render.pgDumpMajor) (pgfunnel \(pgfunnelVersion))")
         let writer = try ArchiveWriter(output: output, header: header, entries: emitter.entries, level: options.compressionLevel)
+        PhaseTrace.mark("header and TOC written")
         for entry in writer.entries where entry.hasData {
             guard let source = emitter.dataSources[entry.dumpId] else { continue }
             log("dumping contents of \(entry.desc) \(entry.namespace.map { $0 + "." } ?? "")\(entry.tag)")
@@ -142,7 +152,10 @@ public final class DumpRunner {
                 try writer.endData()
             }
         }
-        try writer.finish(writeManifest: options.writeManifest && output.path != nil)
+        PhaseTrace.mark("table data written")
+        // The snapshot is no longer needed: end the transaction before the file work of finishing.
         try session.connection.execute("COMMIT")
+        try writer.finish(writeManifest: options.writeManifest && output.path != nil)
+        PhaseTrace.mark("archive finished")
     }
 }
