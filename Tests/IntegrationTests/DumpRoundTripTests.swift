@@ -152,6 +152,22 @@ final class DumpRoundTripTests: XCTestCase {
             XCTAssertEqual(pa.count, pb.count, "plain scripts differ in length (\(major))")
             XCTAssertTrue(pa == pb, "plain scripts differ (\(major)) first at line \(((0..<min(pa.count, pb.count)).first { pa[$0] != pb[$0] } ?? 0) + 1)")
 
+            // Selections: objects outside them must still order the ones inside, as in pg_dump.
+            let oursSelected = dir.appendingPathComponent("ours-selected.dump").path
+            let theirsSelected = dir.appendingPathComponent("theirs-selected.dump").path
+            for selection in [["-n", "fx"], ["-N", "fx"], ["-n", "fx_part", "-n", "order"], ["-t", "fx.customers"], ["-s", "-n", "fx"]] {
+                let dumpedSel = try pgfunnel(["dump", "-d", server.conninfo(database: source), "-f", oursSelected] + selection)
+                XCTAssertEqual(dumpedSel.status, 0, dumpedSel.stderr.text)
+                XCTAssertEqual(try server.runTool("pg_dump", args: ["-Fc", "-f", theirsSelected, "-d", server.conninfo(database: source)] + selection).status, 0)
+                let sa = try server.runTool("pg_restore", args: ["-f", "-", "--restrict-key", "K", oursSelected]).stdout.text
+                    .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+                let sb = try server.runTool("pg_restore", args: ["-f", "-", "--restrict-key", "K", theirsSelected]).stdout.text
+                    .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+                let firstDiff = (0..<max(sa.count, sb.count)).first { $0 >= sa.count || $0 >= sb.count || sa[$0] != sb[$0] }
+                XCTAssertNil(firstDiff, "scripts for \(selection) differ (\(major)) at line \(firstDiff.map { $0 + 1 } ?? 0): "
+                             + "\(firstDiff.flatMap { $0 < sa.count ? String(sa[$0]) : nil } ?? "<end>") | \(firstDiff.flatMap { $0 < sb.count ? String(sb[$0]) : nil } ?? "<end>")")
+            }
+
             let target = try server.freshDatabase(prefix: "fixture_copy")
             let restore = try server.runTool("pg_restore", args: ["--exit-on-error", "-d", server.conninfo(database: target), ours])
             XCTAssertEqual(restore.status, 0, "pg_restore \(major): \(restore.stderr.text)")
