@@ -34,11 +34,21 @@ public struct ArchiveManifest: Codable, Equatable {
     }
 
     /// Writes the manifest atomically next to the archive.
+    ///
+    /// Entry by entry: one JSONEncoder pass over thousands of entries builds the whole document
+    /// in memory several times over. The text is what the pretty-printing, key-sorting encoder
+    /// writes for the whole struct.
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
         let out = try OutputFile(path: path)
-        try out.write(String(decoding: try encoder.encode(self), as: UTF8.self) + "\n")
+        try out.write("{\n  \"archiveBytes\" : \(archiveBytes),\n  \"archiveSHA256\" : \(try json(archiveSHA256)),\n  \"entries\" : [")
+        for (i, entry) in entries.enumerated() {
+            let indented = try json(entry).split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+            try out.write((i == 0 ? "\n" : ",\n") + indented)
+        }
+        try out.write((entries.isEmpty ? "\n\n  ],\n" : "\n  ],\n") + "  \"format\" : \(try json(format))\n}\n")
         try out.commit()
     }
 

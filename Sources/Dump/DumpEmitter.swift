@@ -28,6 +28,12 @@ public final class DumpEmitter {
         self.context = context
     }
 
+    /// Hands the finished TOC over (to the archive writer) without keeping a second copy.
+    public func takeEntries() -> [TocEntry] {
+        defer { entries = [] }
+        return entries
+    }
+
     /// Adds a TOC entry. `dumpId` is the object's own id for its main entry; pass nil to get a
     /// fresh one (comments, ACLs, security labels). Returns the entry's dump id.
     @discardableResult

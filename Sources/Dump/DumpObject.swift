@@ -112,6 +112,14 @@ public final class DumpGraph {
         return lastDumpId
     }
 
+    /// Drops every object (and with them the catalog rows their emit closures hold) once the
+    /// TOC is built, so that memory is reused by the data phase instead of adding to it.
+    public func releaseObjects() {
+        objects = []
+        byCatalogId = [:]
+        byDumpId = [:]
+    }
+
     public func object(catalogId: CatalogId) -> DumpObject? { byCatalogId[catalogId] }
     public func object(dumpId: Int) -> DumpObject? { byDumpId[dumpId] }
 }

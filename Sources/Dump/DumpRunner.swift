@@ -116,6 +116,7 @@ public final class DumpRunner {
             let subscription = e.desc == "SUBSCRIPTION" || ((e.desc == "COMMENT" || e.desc == "SECURITY LABEL") && e.tag.hasPrefix("SUBSCRIPTION "))
             return (options.noPublications && publication) || (options.noSubscriptions && subscription)
         }
+        graph.releaseObjects()
         return emitter
     }
 
@@ -138,7 +139,7 @@ public final class DumpRunner {
         let header = ArchiveHeader(version: archiveVersion, compression: compression, created: .now(),
                                    databaseName: session.databaseName, serverVersion: session.serverVersionString,
                                    dumpVersion: "\(render.pgDumpMajor) (pgfunnel \(pgfunnelVersion))")
-        let writer = try ArchiveWriter(output: output, header: header, entries: emitter.entries, level: options.compressionLevel)
+        let writer = try ArchiveWriter(output: output, header: header, entries: emitter.takeEntries(), level: options.compressionLevel)
         PhaseTrace.mark("header and TOC written")
         for entry in writer.entries where entry.hasData {
             guard let source = emitter.dataSources[entry.dumpId] else { continue }

@@ -52,6 +52,26 @@ final class DumpRoundTripTests: XCTestCase {
         try ProcessRunner.run(executable: Fixtures.pgfunnelBinary, arguments: args, environment: env)
     }
 
+    /// Each entry's dependencies, named by desc/namespace/tag (dump ids differ between tools);
+    /// ids that are not in the archive are kept as "missing", which pg_dump never writes.
+    func dependencyMap(_ archive: String) throws -> [String: [String]] {
+        let listing = try pgfunnel(["restore", "-l", "--json", archive])
+        XCTAssertEqual(listing.status, 0, listing.stderr.text)
+        let json = try JSONSerialization.jsonObject(with: Data(listing.stdout.text.utf8)) as? [String: Any]
+        let entries = json?["entries"] as? [[String: Any]] ?? []
+        func key(_ e: [String: Any]) -> String {
+            "\(e["desc"] as? String ?? "") \(e["namespace"] as? String ?? "-") \(e["tag"] as? String ?? "")"
+        }
+        var byId: [Int: String] = [:]
+        for e in entries { byId[e["dumpId"] as? Int ?? 0] = key(e) }
+        var map: [String: [String]] = [:]
+        for e in entries {
+            // As a set: pg_dump lists a dependency once per path that leads to it.
+            map[key(e)] = Set(((e["dependencies"] as? [Int]) ?? []).map { byId[$0] ?? "missing" }).sorted()
+        }
+        return map
+    }
+
     func makeSource(_ server: TestServer) throws -> String {
         _ = try? server.psql("CREATE ROLE dump_reader")
         let db = try server.freshDatabase(prefix: "dumpsrc")
@@ -151,6 +171,9 @@ final class DumpRoundTripTests: XCTestCase {
             let pb = plainTheirs.stdout.text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
             XCTAssertEqual(pa.count, pb.count, "plain scripts differ in length (\(major))")
             XCTAssertTrue(pa == pb, "plain scripts differ (\(major)) first at line \(((0..<min(pa.count, pb.count)).first { pa[$0] != pb[$0] } ?? 0) + 1)")
+
+            // TOC dependencies (what pg_restore -j schedules by) equal pg_dump's, entry by entry.
+            XCTAssertEqual(try dependencyMap(ours), try dependencyMap(theirs), "archive dependencies differ (\(major))")
 
             // Selections: objects outside them must still order the ones inside, as in pg_dump.
             let oursSelected = dir.appendingPathComponent("ours-selected.dump").path

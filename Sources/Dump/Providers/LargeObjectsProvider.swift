@@ -117,8 +117,10 @@ public enum LargeObjectsProvider: CatalogProvider {
             let oids = group.map(\.oid)
             data.emit = { emitter, object in
                 guard object.dumpData else { return }
+                // dumpLO passes the object's dependencies as they are after sorting, the pre-data
+                // boundary (which never has an entry) included; pg_restore ignores such ids.
                 emitter.entry(dumpId: object.dumpId, desc: "BLOBS", tag: name, owner: first.owner, section: .data,
-                              dependencies: [meta.dumpId],
+                              dependencies: object.dependencies,
                               data: LargeObjectContents(connection: connection, dumpId: object.dumpId, oids: oids))
             }
             context.graph.add(data)

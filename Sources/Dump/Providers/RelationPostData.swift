@@ -12,7 +12,7 @@ enum RelationPostData {
         let c = context.connection
         let v = context.serverVersion
         let dumpedTables = set.relations.filter { set.dumped.contains($0.id.oid) && $0.relkind != .sequence }
-        try addIndexes(set, tableIds, context)
+        let attachesByParentIndex = try addIndexes(set, tableIds, context)
 
         // Foreign keys: pg_dump before 18 only looks at tables with triggers and partitioned tables;
         // 18's NOT ENFORCED keys have no triggers, so every dumped table is asked (same result before 18).
@@ -23,7 +23,21 @@ enum RelationPostData {
             if context.selection.dataOnly, let d = dataObjects[t.id.oid], let r = dataObjects[f.referencedRelation] {
                 d.dependencies.append(r.dumpId)
             }
-            add(context, kind: .fkConstraint, id: f.id, name: f.name, namespace: t.namespace, tiebreak: SortTiebreak.constraint(domain: nil, table: t.name)) { emitter, obj in
+            // addConstrChildIdxDeps: a key referencing a partitioned table waits for every
+            // partition of the referenced index to be attached (recursively), or a parallel
+            // restore could try it before the index is valid.
+            var attachDeps: [Int] = []
+            if set.relation(f.referencedRelation)?.relkind == .partitionedTable, f.indexOid != 0 {
+                func collect(_ index: UInt32) {
+                    for a in attachesByParentIndex[index] ?? [] {
+                        attachDeps.append(a.attachDumpId)
+                        collect(a.partitionIndexOid)
+                    }
+                }
+                collect(f.indexOid)
+            }
+            add(context, kind: .fkConstraint, id: f.id, name: f.name, namespace: t.namespace, dependencies: attachDeps,
+                tiebreak: SortTiebreak.constraint(domain: nil, table: t.name)) { emitter, obj in
                 let ctx = emitter.context
                 let ddl = PostDataDDL.foreignKey(f, table: t, ctx)
                 emitter.entry(dumpId: obj.dumpId, catalogId: f.id, desc: "FK CONSTRAINT", tag: "\(t.name) \(f.name)",
@@ -140,7 +154,10 @@ enum RelationPostData {
                             owner: t.owner, catalogId: id, parent: parent)
     }
 
-    static func addIndexes(_ set: RelationSet, _ tableIds: [UInt32: Int], _ context: ProviderContext) throws {
+    /// Adds indexes, their constraints and INDEX ATTACH objects; returns the attach objects of
+    /// each partitioned index (pg_dump's partattaches) with the partition index each attaches.
+    static func addIndexes(_ set: RelationSet, _ tableIds: [UInt32: Int], _ context: ProviderContext) throws
+        -> [UInt32: [(attachDumpId: Int, partitionIndexOid: UInt32)]] {
         // Indexes of ancestors too: a dumped partition's index is attached to its parent's even
         // when the parent itself is not dumped (-t partition).
         let indexTables = set.interesting.filter { set.relation($0)?.hasIndex ?? false }.sorted()
@@ -187,19 +204,23 @@ enum RelationPostData {
                                     owner: t.owner, catalogId: x.id, parent: constraintId ?? obj.dumpId)
             }
         }
-        // flagInhIndexes: INDEX ATTACH, depending by hand on both indexes and both tables.
+        // flagInhIndexes: INDEX ATTACH, depending by hand on both indexes and both tables. Its
+        // archive entry lists what those lead to in the archive (BuildArchiveDependencies): a
+        // constraint's index is reached through its constraint.
+        var attaches: [UInt32: [(attachDumpId: Int, partitionIndexOid: UInt32)]] = [:]
         for (partitionObj, x) in indexObjects.values.sorted(by: { $0.0.dumpId < $1.0.dumpId })
         where x.parentIndex != 0 && partitionObj.dumpDefinition {
             guard let (parentObj, parentRow) = indexObjects[x.parentIndex],
                   let t = set.relation(x.relationOid), let pt = set.relation(parentRow.relationOid) else { continue }
             let deps = [partitionObj.dumpId, parentObj.dumpId] + [tableIds[t.id.oid], tableIds[pt.id.oid]].compactMap { $0 }
-            add(context, kind: .indexAttach, id: .none, name: x.name, namespace: t.namespace, dependencies: deps) { emitter, obj in
+            let attach = add(context, kind: .indexAttach, id: .none, name: x.name, namespace: t.namespace, dependencies: deps) { emitter, obj in
                 emitter.entry(dumpId: obj.dumpId, desc: "INDEX ATTACH", tag: x.name, namespace: t.namespace, owner: pt.owner,
                               section: .postData,
                               definition: PostDataDDL.indexAttach(parent: (pt.namespace, parentRow.name),
-                                                                  partition: (t.namespace, x.name), emitter.context),
-                              dependencies: deps)
+                                                                  partition: (t.namespace, x.name), emitter.context))
             }
+            attaches[x.parentIndex, default: []].append((attach.dumpId, x.id.oid))
         }
+        return attaches
     }
 }

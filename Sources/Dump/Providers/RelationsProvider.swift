@@ -219,6 +219,7 @@ public enum RelationsProvider: CatalogProvider {
         let data = DumpObject(kind: t.relkind == .materializedView ? .refreshMatview : .tableData,
                               catalogId: t.id, name: t.name, namespace: t.namespace)
         data.dependencies = [obj.dumpId]
+        let tableDumpId = obj.dumpId
         let connection = context.connection
         data.emit = { emitter, data in
             let ctx = emitter.context
@@ -233,7 +234,9 @@ public enum RelationsProvider: CatalogProvider {
             if ctx.schemaOnly { return }
             emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "TABLE DATA", tag: t.name, namespace: t.namespace,
                           owner: t.owner, section: .data, copyStatement: TableDataDDL.copyFrom(t, columns, ctx),
-                          dependencies: data.dependencies,
+                          // dumpTableData lists the table alone: the sorter's extra edges (section
+                          // boundary, foreign-key order of -a) are not archive dependencies.
+                          dependencies: [tableDumpId],
                           data: TableDataSource(connection: connection, copyQuery: TableDataDDL.copyTo(t, columns, ctx)))
         }
         return context.graph.add(data)

@@ -36,6 +36,17 @@ public enum TypesProvider: CatalogProvider {
                 }
                 continue
             }
+            if t.type == "c" && t.relationId != 0 {
+                // The composite's pg_class row, as pg_dump's getTables collects it (never dumped):
+                // the column dependencies in pg_depend (collations, types) hang on it, and the
+                // type reaches them through it (DependencyLoader reverses the implicit edge).
+                let relation = DumpObject(kind: .table, catalogId: CatalogId(tableOid: SystemCatalog.pgClass, oid: t.relationId),
+                                          name: t.name, namespace: t.schema)
+                relation.relkind = "c"
+                relation.dumpDefinition = false
+                relation.dumpData = false
+                context.graph.add(relation)
+            }
             let dumpable = "bdcer".contains(t.type) || (t.type == "p" && !t.isDefined)
             guard dumpable, let object = context.addNamespacedObject(.type, t.id, name: t.name, schema: t.schema, membership: membership)
             else { continue }
