@@ -150,16 +150,32 @@ public struct ArchiveExport {
                              serverVersion: databaseVersion, dumpVersion: "pgfunnel import-gpbackup")
     }
 
+    /// The table data source of each TABLE DATA entry, by dump id (for a direct restore, which
+    /// streams the rows itself).
+    public var dataSourcesByDumpId: [Int: TableDataSource] {
+        var result: [Int: TableDataSource] = [:]
+        for index in kept {
+            if let source = plan.entries[index].dataSource, let dumpId = dumpIds[index] { result[dumpId] = source }
+        }
+        return result
+    }
+
     /// Writes the archive. On any failure the output is abandoned, so nothing (not even the
     /// temporary file) is left at the destination. `progress` is told about each finished table.
+    /// Without `withData` every TABLE DATA entry gets an empty data block: the TOC a direct
+    /// restore replays while it streams the rows into COPY itself.
     @discardableResult
-    public func write(to output: OutputFile, progress: (ExportedTable) -> Void = { _ in }) throws -> ArchiveExportSummary {
+    public func write(to output: OutputFile, withData: Bool = true, progress: (ExportedTable) -> Void = { _ in }) throws -> ArchiveExportSummary {
         do {
             let writer = try ArchiveWriter(output: output, header: header, entries: entries, level: options.level)
             var tables: [ExportedTable] = []
             for index in kept {
                 guard let source = plan.entries[index].dataSource, let dumpId = dumpIds[index] else { continue }
                 try writer.beginData(dumpId: dumpId)
+                if !withData {
+                    try writer.endData()
+                    continue
+                }
                 var bytes: Int64 = 0
                 let rows: Int64
                 do {
