@@ -31,11 +31,21 @@ public struct ExportedTable: Equatable {
     public var rowsCopied: Int64
     public var segmentFiles: Int
     public var bytes: Int64
+
+    public init(name: String, rows: Int64, rowsCopied: Int64, segmentFiles: Int, bytes: Int64) {
+        self.name = name; self.rows = rows; self.rowsCopied = rowsCopied; self.segmentFiles = segmentFiles; self.bytes = bytes
+    }
 }
 
 public struct ArchiveExportSummary {
     public var entryCount: Int
     public var tables: [ExportedTable]
+
+    public init(entryCount: Int, tables: [ExportedTable]) {
+        self.entryCount = entryCount
+        self.tables = tables
+    }
+
     public var totalRows: Int64 { tables.reduce(0) { $0 + $1.rows } }
     /// Uncompressed COPY text bytes written.
     public var totalBytes: Int64 { tables.reduce(0) { $0 + $1.bytes } }

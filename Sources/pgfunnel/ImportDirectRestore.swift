@@ -70,8 +70,11 @@ final class StreamingImportTarget: RestoreTarget, CountsErrors {
 /// the other end. The writer needs no joining: once the restore is over, dropping the reader
 /// closes the pipe, and a writer still blocked on it gets EPIPE and ends.
 final class SkeletonArchivePipe {
-    private let done = DispatchSemaphore(value: 0)
-    private var writeError: Error?
+    /// What the writer thread reports back.
+    private final class WriterState {
+        let done = DispatchSemaphore(value: 0)
+        var error: Error?
+    }
     let reader: ArchiveReader
 
     init(export: ArchiveExport) throws {
@@ -87,9 +90,10 @@ final class SkeletonArchivePipe {
             throw error
         }
         close(fds[1])
-        let thread = Thread { [self] in
-            do { try export.write(to: output, withData: false) } catch { writeError = error }
-            done.signal()
+        let state = WriterState()
+        let thread = Thread {
+            do { try export.write(to: output, withData: false) } catch { state.error = error }
+            state.done.signal()
         }
         thread.start()
         do {
@@ -97,8 +101,8 @@ final class SkeletonArchivePipe {
         } catch {
             close(fds[0])
             // The writer failed (its error says why) or wrote something unreadable.
-            done.wait()
-            throw writeError ?? error
+            state.done.wait()
+            throw state.error ?? error
         }
         close(fds[0])
     }
