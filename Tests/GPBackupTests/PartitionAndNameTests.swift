@@ -12,7 +12,7 @@ final class PartitionAndNameTests: XCTestCase {
         let sets = GPBackupTestSets.greenplum6Partitions(leafData: true)
         let sales = pg(sets.builder.predata[1].sql)
         XCTAssertEqual(sales.statements, [
-            "CREATE TABLE public.sales (\n\tid integer,\n\tyr integer,\n\tregion text\n)   PARTITION BY RANGE(yr);",
+            "CREATE TABLE public.sales (\n\tid integer,\n\tyr integer,\n\tregion text\n) PARTITION BY RANGE(yr);",
             "CREATE TABLE public.sales_1_prt_y2020 PARTITION OF public.sales FOR VALUES FROM (2020) TO (2021);",
             "CREATE TABLE public.sales_1_prt_3 PARTITION OF public.sales FOR VALUES FROM (2021) TO (2022);",
             "CREATE TABLE public.sales_1_prt_other PARTITION OF public.sales DEFAULT;",
@@ -22,7 +22,7 @@ final class PartitionAndNameTests: XCTestCase {
         let statements = SQLStatements.split(sets.builder.predata[2].sql)
         XCTAssertEqual(statements.count, 2)
         XCTAssertEqual(pg(statements[0]).statements, [
-            "CREATE TABLE public.events (\n\tid integer,\n\tyr integer,\n\tregion text\n)  PARTITION BY RANGE(yr);",
+            "CREATE TABLE public.events (\n\tid integer,\n\tyr integer,\n\tregion text\n) PARTITION BY RANGE(yr);",
             "CREATE TABLE public.events_1_prt_early PARTITION OF public.events FOR VALUES FROM (2020) TO (2022) PARTITION BY LIST (region);",
             "CREATE TABLE public.events_1_prt_early_2_prt_usa PARTITION OF public.events_1_prt_early FOR VALUES IN ('usa');",
             "CREATE TABLE public.events_1_prt_early_2_prt_rest PARTITION OF public.events_1_prt_early DEFAULT;",
@@ -34,7 +34,7 @@ final class PartitionAndNameTests: XCTestCase {
         XCTAssertEqual(pg(statements[1]).statements, [])
         // Names computed without tablename, quoting for a mixed-case root, open-ended ranges.
         XCTAssertEqual(pg("CREATE TABLE s.\"Big\" (d int) DISTRIBUTED RANDOMLY PARTITION BY RANGE (d) (PARTITION \"Lo\" END (5), PARTITION hi START (5));").statements, [
-            "CREATE TABLE s.\"Big\" (d int)  PARTITION BY RANGE (d);",
+            "CREATE TABLE s.\"Big\" (d int) PARTITION BY RANGE (d);",
             "CREATE TABLE s.\"Big_1_prt_Lo\" PARTITION OF s.\"Big\" FOR VALUES FROM (MINVALUE) TO (5);",
             "CREATE TABLE s.\"Big_1_prt_hi\" PARTITION OF s.\"Big\" FOR VALUES FROM (5) TO (MAXVALUE);",
         ])
@@ -98,7 +98,7 @@ final class PartitionAndNameTests: XCTestCase {
             let plan = try ImportPlan.build(set: BackupSet.discover(backupDir: dir))
             let tables = plan.entries.filter { $0.desc == "TABLE" }
             XCTAssertEqual(tables.map(\.tag), ["metrics", "metrics_1_prt_old", "metrics_1_prt_new"])
-            XCTAssertEqual(tables[1].definition, "CREATE TABLE public.metrics_1_prt_old (\n\tid integer,\n\tyr integer,\n\tregion text\n)  ;\n"
+            XCTAssertEqual(tables[1].definition, "CREATE TABLE public.metrics_1_prt_old (\n\tid integer,\n\tyr integer,\n\tregion text\n);\n"
                            + "ALTER TABLE ONLY public.metrics ATTACH PARTITION public.metrics_1_prt_old FOR VALUES FROM (2000) TO (2022);\n")
             // Leaves depend on their root through referenceobject.
             XCTAssertEqual(tables[1].dependencies, [plan.entries.firstIndex { $0.desc == "TABLE" && $0.tag == "metrics" }!])
