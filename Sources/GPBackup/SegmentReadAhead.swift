@@ -4,7 +4,7 @@ import Foundation
 /// converts and writes the rows, so decompression (one core per file) overlaps conversion.
 ///
 /// At most `workers` files are being decompressed at a time, each into at most `depth` chunks
-/// of `chunkSize` bytes waiting for the consumer: memory is bounded by workers × (depth + 1) ×
+/// of `chunkSize` bytes waiting for the consumer: memory is bounded by workers × depth ×
 /// chunkSize whatever the table size. Chunks are handed out in file order; an error (a corrupt
 /// or truncated stream) reaches the consumer at the point of the file where it happened.
 final class SegmentReadAhead {
@@ -20,8 +20,17 @@ final class SegmentReadAhead {
         var producerDone = false
         var started = false
 
+        let depth: Int, chunkSize: Int
+
         init(file: DataFile, depth: Int, chunkSize: Int) {
             self.file = file
+            self.depth = max(1, depth)
+            self.chunkSize = chunkSize
+        }
+
+        /// Buffers are allocated only when the file's turn comes, so a table with hundreds of
+        /// segment files holds buffers for `workers` of them at a time.
+        func allocateBuffers() {
             for _ in 0..<depth { free.append(.allocate(byteCount: chunkSize, alignment: 16)) }
         }
 
@@ -119,6 +128,7 @@ final class SegmentReadAhead {
             let queue = queues[nextToStart]
             queue.condition.lock()
             queue.started = true
+            queue.allocateBuffers()
             queue.condition.unlock()
             let thread = Thread { queue.produce() }
             thread.stackSize = 1 << 20

@@ -46,7 +46,11 @@ final class ImportGPBackupBuiltSetTests: XCTestCase {
 
         let direct = try server.freshDatabase(prefix: "built_direct")
         defer { try? server.dropDatabase(direct) }
-        let imported = try Tools.pgfunnel(["import-gpbackup", "--backup-dir", setDir.path, "-e", "-d", server.conninfo(database: direct)])
+        // The direct path stages nothing: a TMPDIR that does not exist is never needed.
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = work.appendingPathComponent("no-such-dir").path
+        let imported = try Tools.run(Fixtures.pgfunnelBinary.path, ["import-gpbackup", "--backup-dir", setDir.path, "-e",
+                                                                    "-d", server.conninfo(database: direct)], environment: environment)
         XCTAssertEqual(imported.status, 0, "\(name): import -d: \(imported.stderr)")
         try check(server, direct)
         let a = try server.runTool("pg_dump", args: ["-d", viaArchive]).stdout.text
