@@ -40,6 +40,16 @@ final class PartitionAndNameTests: XCTestCase {
         ])
     }
 
+    func testExternalLeafExchangeIsDropped() {
+        // gpbackup's EXCHANGE PARTITION entry for an external leaf: the external table is not
+        // created for PostgreSQL, so neither the exchange nor the DROP of it can run.
+        let exchange = pg("ALTER TABLE public.sales EXCHANGE PARTITION yr_1 WITH TABLE public.sales_1_prt_yr_1_ext_part_ WITHOUT VALIDATION;")
+        XCTAssertEqual(exchange.statements, [])
+        XCTAssertEqual(exchange.notes.first?.action, .dropped)
+        XCTAssertEqual(pg("DROP TABLE public.sales_1_prt_yr_1_ext_part_;").statements, [])
+        XCTAssertEqual(pg("DROP TABLE public.sales;").statements, ["DROP TABLE public.sales;"])
+    }
+
     func testUntranslatablePartitionsFallBackToOneTableLoadedFromEveryLeaf() throws {
         let t = pg("CREATE TABLE public.p (i int) DISTRIBUTED BY (i) PARTITION BY RANGE (i) (PARTITION a START (1) EXCLUSIVE END (5) WITH (tablename='p_1_prt_a'));")
         XCTAssertEqual(t.statements, ["CREATE TABLE public.p (i int);"])
