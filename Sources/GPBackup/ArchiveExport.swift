@@ -31,11 +31,21 @@ public struct ExportedTable: Equatable {
     public var rowsCopied: Int64
     public var segmentFiles: Int
     public var bytes: Int64
+
+    public init(name: String, rows: Int64, rowsCopied: Int64, segmentFiles: Int, bytes: Int64) {
+        self.name = name; self.rows = rows; self.rowsCopied = rowsCopied; self.segmentFiles = segmentFiles; self.bytes = bytes
+    }
 }
 
 public struct ArchiveExportSummary {
     public var entryCount: Int
     public var tables: [ExportedTable]
+
+    public init(entryCount: Int, tables: [ExportedTable]) {
+        self.entryCount = entryCount
+        self.tables = tables
+    }
+
     public var totalRows: Int64 { tables.reduce(0) { $0 + $1.rows } }
     /// Uncompressed COPY text bytes written.
     public var totalBytes: Int64 { tables.reduce(0) { $0 + $1.bytes } }
@@ -150,16 +160,32 @@ public struct ArchiveExport {
                              serverVersion: databaseVersion, dumpVersion: "pgfunnel import-gpbackup")
     }
 
+    /// The table data source of each TABLE DATA entry, by dump id (for a direct restore, which
+    /// streams the rows itself).
+    public var dataSourcesByDumpId: [Int: TableDataSource] {
+        var result: [Int: TableDataSource] = [:]
+        for index in kept {
+            if let source = plan.entries[index].dataSource, let dumpId = dumpIds[index] { result[dumpId] = source }
+        }
+        return result
+    }
+
     /// Writes the archive. On any failure the output is abandoned, so nothing (not even the
     /// temporary file) is left at the destination. `progress` is told about each finished table.
+    /// Without `withData` every TABLE DATA entry gets an empty data block: the TOC a direct
+    /// restore replays while it streams the rows into COPY itself.
     @discardableResult
-    public func write(to output: OutputFile, progress: (ExportedTable) -> Void = { _ in }) throws -> ArchiveExportSummary {
+    public func write(to output: OutputFile, withData: Bool = true, progress: (ExportedTable) -> Void = { _ in }) throws -> ArchiveExportSummary {
         do {
             let writer = try ArchiveWriter(output: output, header: header, entries: entries, level: options.level)
             var tables: [ExportedTable] = []
             for index in kept {
                 guard let source = plan.entries[index].dataSource, let dumpId = dumpIds[index] else { continue }
                 try writer.beginData(dumpId: dumpId)
+                if !withData {
+                    try writer.endData()
+                    continue
+                }
                 var bytes: Int64 = 0
                 let rows: Int64
                 do {

@@ -144,70 +144,137 @@ public struct CSVToCopyTextConverter {
         .malformedCSV(path: path, line: atRowStart ? rowStartsOnLine : line, offset: inputOffset, reason: reason)
     }
 
+    /// Byte classes for the fast path: bit 1 = copied unchanged outside quotes, bit 2 = copied
+    /// unchanged inside quotes (where the delimiter is data).
+    private static let byteClasses: UnsafeMutablePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            switch UInt8(b) {
+            case comma: table[b] = 2
+            case quote, newline, carriageReturn, backslash, tab, 0x08, 0x0C, 0x0B: table[b] = 0
+            default: table[b] = 3
+            }
+        }
+        return table
+    }()
+
     /// Converts one chunk. Complete output rows (and possibly part of the current one) go to `sink`.
+    /// Runs of bytes that need no escaping are found with a table lookup and copied in one piece;
+    /// only delimiters, quotes, line ends and characters COPY text escapes take the per-byte path.
     public mutating func consume(_ chunk: UnsafeRawBufferPointer, into sink: Sink) throws {
-        for byte in chunk {
+        guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let classes = Self.byteClasses
+        let n = chunk.count
+        var i = 0
+        while i < n {
+            let mask: UInt8
             switch state {
-            case .afterCarriageReturn:
-                state = .fieldStart
-                if byte == Self.newline {
-                    line += 1
-                    rowStartsOnLine = line
-                    inputOffset += 1
-                    continue
-                }
-                fallthrough
-            case .fieldStart, .unquoted:
-                switch byte {
-                case Self.comma:
-                    try endOfDelimiter(sink)
-                    state = .fieldStart
-                case Self.newline:
-                    try endRow(sink)
-                    line += 1
-                    rowStartsOnLine = line
-                    state = .fieldStart
-                case Self.carriageReturn:
-                    try endRow(sink)
-                    state = .afterCarriageReturn
-                case Self.quote:
-                    fieldWasQuoted = true
-                    state = .quoted
-                default:
-                    try putEscaped(byte, sink)
-                    state = .unquoted
-                }
-            case .quoted:
-                if byte == Self.quote {
-                    state = .quoteInQuoted
-                } else {
-                    if byte == Self.newline { line += 1 }
-                    try putEscaped(byte, sink)
-                }
-            case .quoteInQuoted:
-                switch byte {
-                case Self.quote:
-                    // `""` inside quotes: one literal quote.
-                    try putEscaped(Self.quote, sink)
-                    state = .quoted
-                case Self.comma:
-                    try endOfDelimiter(sink)
-                    state = .fieldStart
-                case Self.newline:
-                    try endRow(sink)
-                    line += 1
-                    rowStartsOnLine = line
-                    state = .fieldStart
-                case Self.carriageReturn:
-                    try endRow(sink)
-                    state = .afterCarriageReturn
-                default:
-                    // Text right after a closing quote continues the field unquoted, as in PostgreSQL.
-                    try putEscaped(byte, sink)
-                    state = .unquoted
+            case .fieldStart, .unquoted: mask = 1
+            case .quoted: mask = 2
+            default: mask = 0
+            }
+            if mask != 0 {
+                var j = i
+                while j < n && classes[Int(base[j])] & mask != 0 { j += 1 }
+                if j > i {
+                    try copyRun(base + i, j - i, sink)
+                    if state == .fieldStart { state = .unquoted }
+                    inputOffset += Int64(j - i)
+                    i = j
+                    if i == n { break }
                 }
             }
+            try step(base[i], sink)
             inputOffset += 1
+            i += 1
+        }
+    }
+
+    /// Appends bytes that need no escaping.
+    @inline(__always)
+    private mutating func copyRun(_ start: UnsafePointer<UInt8>, _ count: Int, _ sink: Sink) throws {
+        if fieldLength < 2 {
+            if fieldLength == 0 {
+                fieldFirstBytes.0 = start[0]
+                if count > 1 { fieldFirstBytes.1 = start[1] }
+            } else {
+                fieldFirstBytes.1 = start[0]
+            }
+        }
+        fieldLength += count
+        var from = start
+        var left = count
+        while left > 0 {
+            if outputCount == output.count { try flush(sink) }
+            let take = min(left, output.count - outputCount)
+            (output.baseAddress! + outputCount).copyMemory(from: from, byteCount: take)
+            outputCount += take
+            from += take
+            left -= take
+        }
+    }
+
+    /// The state machine for one byte.
+    @inline(__always)
+    private mutating func step(_ byte: UInt8, _ sink: Sink) throws {
+        switch state {
+        case .afterCarriageReturn:
+            state = .fieldStart
+            if byte == Self.newline {
+                line += 1
+                rowStartsOnLine = line
+                return
+            }
+            fallthrough
+        case .fieldStart, .unquoted:
+            switch byte {
+            case Self.comma:
+                try endOfDelimiter(sink)
+                state = .fieldStart
+            case Self.newline:
+                try endRow(sink)
+                line += 1
+                rowStartsOnLine = line
+                state = .fieldStart
+            case Self.carriageReturn:
+                try endRow(sink)
+                state = .afterCarriageReturn
+            case Self.quote:
+                fieldWasQuoted = true
+                state = .quoted
+            default:
+                try putEscaped(byte, sink)
+                state = .unquoted
+            }
+        case .quoted:
+            if byte == Self.quote {
+                state = .quoteInQuoted
+            } else {
+                if byte == Self.newline { line += 1 }
+                try putEscaped(byte, sink)
+            }
+        case .quoteInQuoted:
+            switch byte {
+            case Self.quote:
+                // `""` inside quotes: one literal quote.
+                try putEscaped(Self.quote, sink)
+                state = .quoted
+            case Self.comma:
+                try endOfDelimiter(sink)
+                state = .fieldStart
+            case Self.newline:
+                try endRow(sink)
+                line += 1
+                rowStartsOnLine = line
+                state = .fieldStart
+            case Self.carriageReturn:
+                try endRow(sink)
+                state = .afterCarriageReturn
+            default:
+                // Text right after a closing quote continues the field unquoted, as in PostgreSQL.
+                try putEscaped(byte, sink)
+                state = .unquoted
+            }
         }
     }
 

@@ -38,6 +38,9 @@ public struct TranslationReport: Equatable {
 public struct StatementTranslation: Equatable {
     public var statements: [String]
     public var notes: [TranslationNote]
+    /// Set when a partitioned table had to be created unpartitioned: its name as written in the
+    /// statement (`schema.name`, quoted), so leaf data can be loaded into it instead.
+    public var flattenedPartitionRoot: String? = nil
 }
 
 /// Small pure rewrites of Greenplum statement text for a plain PostgreSQL server. Every function
@@ -78,12 +81,23 @@ public enum GreenplumTranslator {
             }
             if kind == .createTable, let legacy = legacyPartitioning(sql) {
                 switch legacy {
-                case let .translated(statements):
-                    note(.rewritten, "legacy PARTITION BY clause into declarative partitions (\(statements.count - 1) leaves)",
+                case let .translated(result):
+                    note(.rewritten, "legacy PARTITION BY clause into declarative partitioning (\(result.partitions) partitions)",
                          "PostgreSQL rejects Greenplum 6 partition syntax")
-                    return StatementTranslation(statements: statements, notes: notes)
-                case let .unsupported(reason):
-                    note(.untranslated, "legacy PARTITION BY clause", reason)
+                    if !result.removedOptions.isEmpty {
+                        note(.rewritten, "removed partition storage options \(result.removedOptions.joined(separator: ", "))",
+                             "append-optimized/column storage is Greenplum-only; the partitions become heap tables")
+                    }
+                    return StatementTranslation(statements: result.statements, notes: notes)
+                case let .unsupported(reason, flattened):
+                    guard let flattened else {
+                        note(.untranslated, "legacy PARTITION BY clause", reason)
+                        break
+                    }
+                    // Better an unpartitioned table holding every row than no table at all.
+                    note(.rewritten, "removed the legacy PARTITION BY clause: the table is created unpartitioned and every leaf's rows are loaded into it",
+                         reason)
+                    return StatementTranslation(statements: [flattened], notes: notes, flattenedPartitionRoot: partitionedTableName(sql))
                 }
             }
         case .createRole, .alterRole:
@@ -123,6 +137,15 @@ public enum GreenplumTranslator {
             break
         }
         return StatementTranslation(statements: [sql], notes: notes)
+    }
+
+    /// `schema.name` of a CREATE TABLE, as written (quoted where the statement quotes it).
+    static func partitionedTableName(_ sql: String) -> String? {
+        let lexed = SQLTokens(sql)
+        let sig = lexed.significant
+        guard let tablePos = sig.firstIndex(where: { lexed.keyword($0) == "TABLE" }),
+              let openPos = sig.indices[(tablePos + 1)...].first(where: { lexed.isSymbol(sig[$0], UInt8(ascii: "(")) }) else { return nil }
+        return sig[(tablePos + 1)..<openPos].map { lexed.text($0) }.joined()
     }
 
     // MARK: - Statement kinds
@@ -203,7 +226,15 @@ public enum GreenplumTranslator {
                     return "Greenplum distribution/partition template changes have no PostgreSQL equivalent"
                 }
                 if k == "EXPAND" && w[pos + 1] == "TABLE" { return "Greenplum cluster expansion" }
+                if k == "EXCHANGE" && w[pos + 1] == "PARTITION" {
+                    return "exchanging in an external leaf partition is Greenplum-only; the leaf stays an empty partition"
+                }
             }
+        }
+        // gpbackup's EXCHANGE PARTITION entries drop the external table they swapped in.
+        if word(0) == "DROP" && word(1) == "TABLE", let last = sig.last(where: { !lexed.isSymbol($0, UInt8(ascii: ";")) }),
+           SQLIdentifier.unquote(lexed.text(last)).hasSuffix("_ext_part_") {
+            return "the external leaf partition it drops is not created for PostgreSQL"
         }
         return nil
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// pg_dump's archive sections.
 public enum ArchiveSection: String, Equatable {
@@ -86,6 +87,8 @@ struct PlanBuilder {
     var schemaIndex: [String: Int] = [:]
     /// Objects whose CREATE was dropped: their follow-ups go too.
     var droppedObjects: Set<String> = []
+    /// Partitioned tables created unpartitioned (unquoted `schema.name`): leaf data goes into them.
+    var flattenedRoots: Set<String> = []
 
     init(options: ImportPlan.Options) { self.options = options }
 
@@ -198,7 +201,14 @@ struct PlanBuilder {
         let namespace = s.section == .global || s.baseObjectType == "SCHEMA" ? "" : s.unquotedSchema
         var objectEntry = objectIndex[key]
         let hasOwnDefinition = !definition.isEmpty || (isPublicSchema && owner != nil)
-        if hasOwnDefinition && (objectEntry == nil || !definition.isEmpty) {
+        if let index = objectEntry, !definition.isEmpty, s.baseObjectType == "TABLE", entries[index].desc == "TABLE",
+           entries[index].section == section {
+            // A follow-up of a table (Greenplum 7's ATTACH PARTITION, REPLICA IDENTITY) belongs
+            // to the table's own entry, as pg_dump keeps it; a second TABLE entry would repeat
+            // the table in listings and drops.
+            entries[index].definition += definition.joined(separator: "\n") + "\n"
+            if let owner { entries[index].owner = owner }
+        } else if hasOwnDefinition && (objectEntry == nil || !definition.isEmpty) {
             var entry = ImportedEntry(desc: desc(s, definition: definition), tag: tag(s), namespace: namespace, owner: owner ?? "",
                                       section: section, definition: "", dropStatement: nil, copyStatement: nil, dependencies: [],
                                       sourceObjectType: s.objectType, sourceBytes: s.startByte..<s.endByte)
@@ -268,7 +278,14 @@ struct PlanBuilder {
         }
         let owner = deps.first.map { entries[$0].owner } ?? ""
         let columns = source.columns.joined(separator: ", ")
-        let copy = "COPY \(fqn) \(columns.isEmpty ? "" : "(\(columns)) ")FROM stdin;\n"
+        // A leaf whose partitioned root had to be created unpartitioned: its rows go into the
+        // root (pg_dump's --load-via-partition-root form: the COPY names another table).
+        var copyTarget = fqn
+        if let rootFQN, flattenedRoots.contains(Self.unquotedKey(rootFQN)) {
+            copyTarget = quoteQualifiedName(SQLIdentifier.unquote(source.schema), SQLIdentifier.unquote(source.partitionRoot))
+            notes.append("TABLE DATA \(fqn): loaded into \(rootFQN), which is created unpartitioned")
+        }
+        let copy = "COPY \(copyTarget) \(columns.isEmpty ? "" : "(\(columns)) ")FROM stdin;\n"
         entries.append(ImportedEntry(desc: "TABLE DATA", tag: SQLIdentifier.unquote(source.name), namespace: SQLIdentifier.unquote(source.schema),
                                      owner: owner, section: .data, definition: "", dropStatement: nil, copyStatement: copy,
                                      dependencies: deps, dataSource: source, sourceObjectType: "TABLE DATA", sourceBytes: nil))
@@ -277,7 +294,13 @@ struct PlanBuilder {
     mutating func translated(_ sql: String, _ object: String) -> [String] {
         let result = GreenplumTranslator.translate(sql, object: object, target: options.target)
         report.notes.append(contentsOf: result.notes)
+        if let root = result.flattenedPartitionRoot { flattenedRoots.insert(Self.unquotedKey(root)) }
         return result.statements
+    }
+
+    /// `schema.name` with both parts unquoted, to compare names however they were quoted.
+    static func unquotedKey(_ qualified: String) -> String {
+        SQLIdentifier.splitQualified(qualified).map(SQLIdentifier.unquote).joined(separator: ".")
     }
 
     func isCreating(_ words: [String]) -> Bool {

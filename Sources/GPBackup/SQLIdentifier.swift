@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// Helpers for the quoted identifiers gpbackup writes (`quote_ident` output).
 public enum SQLIdentifier {
@@ -66,28 +67,6 @@ public enum SQLIdentifier {
         return columns
     }
 
-    /// Quotes an identifier the way PostgreSQL's `quote_ident` does for names that are not
-    /// plain lower-case words (reserved words are quoted too).
-    public static func quoteIfNeeded(_ name: String) -> String {
-        let bytes = Array(name.utf8)
-        let plain = !bytes.isEmpty
-            && !(bytes[0] >= UInt8(ascii: "0") && bytes[0] <= UInt8(ascii: "9"))
-            && bytes.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_") }
-        if plain && !reservedWords.contains(name) { return name }
-        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// PostgreSQL's reserved key words (those `quote_ident` must quote).
-    static let reservedWords: Set<String> = [
-        "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both",
-        "case", "cast", "check", "collate", "collation", "column", "concurrently", "constraint", "create", "cross",
-        "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
-        "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
-        "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner",
-        "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime",
-        "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer",
-        "overlaps", "placing", "primary", "references", "returning", "right", "select", "session_user", "similar",
-        "some", "symmetric", "table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user",
-        "using", "variadic", "verbose", "when", "where", "window", "with",
-    ]
+    /// Quotes an identifier where PostgreSQL needs it (pg_dump's `fmtId`, from Postgres/Quoting).
+    public static func quoteIfNeeded(_ name: String) -> String { quoteIdentifier(name) }
 }

@@ -141,19 +141,21 @@ public final class TableDataSource {
         var converter = CSVToCopyTextConverter(path: Self.describe(firstPart), expectedColumns: columns.count)
         defer { converter.release() }
         var total: Int64 = 0
+        // Segment files are decompressed on other threads while this one converts and writes.
+        let files = parts.compactMap { part -> DataFile? in
+            if case let .file(_, file) = part { return file }
+            return nil
+        }
+        let readAhead = files.isEmpty ? nil : SegmentReadAhead(files: files, workers: Self.readAheadWorkers)
+        var fileIndex = 0
         for (index, part) in parts.enumerated() {
             if index > 0 { converter.restart(path: Self.describe(part)) }
             switch part {
-            case let .file(_, file):
-                let reader = try openDataReader(file)
-                defer { reader.close() }
-                let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: defaultStreamBufferSize, alignment: 16)
-                defer { chunk.deallocate() }
-                while true {
-                    let n = try reader.read(into: chunk)
-                    if n == 0 { break }
-                    try converter.consume(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), into: sink)
+            case .file:
+                try readAhead?.read(file: fileIndex) { bytes in
+                    try converter.consume(bytes, into: sink)
                 }
+                fileIndex += 1
             case let .range(_, cursor, start, end):
                 try cursor.copy(oid: oid, start: start, end: end) { bytes in
                     try converter.consume(bytes, into: sink)
@@ -166,6 +168,9 @@ public final class TableDataSource {
         try check(total: rowsCopied, streamed: isReplicated ? total * Int64(segmentCount) : total)
         return counts
     }
+
+    /// Files decompressed at once: one per core, at most 4 (each holds a few buffers).
+    static let readAheadWorkers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
 
     private func check(total expected: Int64, streamed: Int64) throws {
         guard expected == streamed else {

@@ -118,53 +118,44 @@ struct ImportGPBackupCommand: ParsableCommand {
             log.add("warning: \(untranslated) statement(s) left untranslated; PostgreSQL may reject them (see above)")
         }
 
-        if direct {
-            // The direct path stages the merged archive (lz4: cheap to write and read back) in a
-            // temporary directory and replays it with the restore engine through one connection.
-            compression = .lz4
-            level = nil
-        }
-        let staging = direct ? try makeStagingDirectory() : nil
-        defer { if let staging { try? FileManager.default.removeItem(atPath: staging) } }
-        let archivePath = staging.map { $0 + "/import.dump" } ?? file ?? "-"
         let export = try ArchiveExport(plan: plan, set: set, options: .init(
-            schemas: schemas, tables: tables, dataOnly: dataOnly, schemaOnly: schemaOnly, compression: compression, level: level))
-        let output = try OutputFile(path: archivePath)
+            schemas: schemas, tables: tables, dataOnly: dataOnly, schemaOnly: schemaOnly,
+            compression: direct ? .none : compression, level: direct ? nil : level))
         var tableLines: [String] = []
-        let summary = try export.write(to: output) { table in
+        let progress = { (table: ExportedTable) in
             tableLines.append("rows: \(table.name): \(table.rows) (rowscopied \(table.rowsCopied), \(table.segmentFiles) segment part(s))")
         }
-        for line in tableLines { log.add(line) }
-        log.add("imported \(summary.tables.count) table(s), \(summary.totalRows) row(s) matching rowscopied, "
-            + "\(summary.totalBytes) bytes of COPY text, \(summary.entryCount) TOC entries into "
-            + (direct ? "database \(connection.dbname ?? "")" : (archivePath == "-" ? "standard output" : archivePath)))
+        let summary: ArchiveExportSummary
+        var errors = 0
         if direct {
-            let errors = try restoreDirectly(archivePath: archivePath)
-            if errors > 0 { throw CommandFailure("errors ignored on restore: \(errors)") }
+            (summary, errors) = try restoreDirectly(export, progress: progress)
+        } else {
+            summary = try export.write(to: OutputFile(path: file ?? "-"), progress: progress)
         }
+        for line in tableLines { log.add(line) }
+        let destination = direct ? "database \(connection.dbname ?? "")" : (file == nil || file == "-" ? "standard output" : file!)
+        log.add("imported \(summary.tables.count) table(s), \(summary.totalRows) row(s) matching rowscopied, "
+            + "\(summary.totalBytes) bytes of COPY text, \(summary.entryCount) TOC entries into \(destination)")
+        if errors > 0 { throw CommandFailure("errors ignored on restore: \(errors)") }
     }
 
-    private func makeStagingDirectory() throws -> String {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        let path = base + "/pgfunnel-import-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false,
-                                                attributes: [.posixPermissions: 0o700])
-        return path
-    }
-
-    /// Replays the staged archive into the -d database with pgfunnel's restore engine.
-    private func restoreDirectly(archivePath: String) throws -> Int {
+    /// Replays the import into the -d database with pgfunnel's restore engine through one
+    /// connection. The engine reads the archive's TOC from a pipe; each table's rows go from the
+    /// segment files straight into its COPY (StreamingImportTarget), never through a file.
+    private func restoreDirectly(_ export: ArchiveExport, progress: @escaping (ExportedTable) -> Void) throws -> (ArchiveExportSummary, Int) {
         var options = RestoreOptions()
         options.exitOnError = exitOnError || singleTransaction
         options.singleTransaction = singleTransaction
         let diagnostics = StderrDiagnostics(verbose: false)
-        let target = try DatabaseTarget(parameters: connection.parameters(), passwordProvider: connection.passwordProvider,
-                                        exitOnError: options.exitOnError, diagnostics: diagnostics)
-        let restorer = try ArchiveRestorer(reader: ArchiveReader(path: archivePath), options: options,
-                                           target: target, diagnostics: diagnostics)
+        let database = try DatabaseTarget(parameters: connection.parameters(), passwordProvider: connection.passwordProvider,
+                                          exitOnError: options.exitOnError, diagnostics: diagnostics)
+        let target = StreamingImportTarget(inner: database, sources: export.dataSourcesByDumpId, progress: progress)
+        let skeleton = try SkeletonArchivePipe(export: export)
+        let restorer = try ArchiveRestorer(reader: skeleton.reader, options: options, target: target, diagnostics: diagnostics)
         _ = try restorer.run()
-        return restorer.errorCount
+        return (ArchiveExportSummary(entryCount: export.entries.count, tables: target.tables), restorer.errorCount)
     }
+
 
     /// Error texts: each of these types already names the file at fault.
     static func message(for error: Error) -> String {

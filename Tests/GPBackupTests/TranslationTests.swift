@@ -144,11 +144,13 @@ final class TranslationTests: XCTestCase {
     }
 
     func testLegacyPartitionsThatAreReported() {
+        // What cannot be translated is reported, and the table is created without partitioning.
         let every = pg("CREATE TABLE t6 (id int, year int) DISTRIBUTED BY (id) PARTITION BY RANGE (year) (START (2001) END (2003) EVERY (1), DEFAULT PARTITION extra);")
-        XCTAssertEqual(every.notes.last?.action, .untranslated)
-        XCTAssertEqual(every.notes.last?.why, "unnamed partitions (named by rank in Greenplum) are not translated")
+        XCTAssertEqual(every.notes.last?.action, .rewritten)
+        XCTAssertEqual(every.notes.last?.why, "EVERY without per-partition table names is not translated")
         let sub = pg("CREATE TABLE t7 (a int, b int) PARTITION BY RANGE (a) SUBPARTITION BY LIST (b) (PARTITION p START (1) END (2));")
-        XCTAssertEqual(sub.notes.last?.action, .untranslated)
+        XCTAssertEqual(sub.notes.last?.why, "partition t7_1_prt_p lists no subpartitions")
+        XCTAssertEqual(sub.statements, ["CREATE TABLE t7 (a int, b int);"])
         // Declarative partitioning (Greenplum 7) is already PostgreSQL syntax.
         XCTAssertNil(GreenplumTranslator.legacyPartitioning("CREATE TABLE s2 (i int, d date) PARTITION BY RANGE (d);"))
     }

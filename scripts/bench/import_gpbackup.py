@@ -176,6 +176,8 @@ def main():
     ap.add_argument("--mb", type=int, default=320, help="megabytes of uncompressed CSV row data to generate")
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--keep", help="generate the set into this directory and keep it")
+    ap.add_argument("--baseline", help="another pgfunnel binary (e.g. an earlier build) to time against at -Z none")
+    ap.add_argument("--only-none", action="store_true", help="skip the -Z gzip run (its time is the compressor's)")
     args = ap.parse_args()
 
     root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -196,7 +198,8 @@ def main():
                 os.remove(archive)
 
         zcat = ["zcat"] + files
-        for label, extra in (("pgfunnel -Z gzip", []), ("pgfunnel -Z none", ["-Z", "none"])):
+        runs = (("pgfunnel -Z gzip", []), ("pgfunnel -Z none", ["-Z", "none"]))
+        for label, extra in runs[1:] if args.only_none else runs:
             cmd = [binary, "import-gpbackup", "--backup-dir", set_dir, "-f", archive] + extra
             best = measure.alternate("zcat", zcat, label, cmd, repeats=args.repeats, before_each=remove_archive)
             measure.report(f"import-gpbackup ({label})", "zcat", label, best)
@@ -205,6 +208,16 @@ def main():
             print(f"  throughput of uncompressed row data: zcat floor {mb / z_t:.0f} MB/s, {label} {mb / p_t:.0f} MB/s "
                   f"({p_t / z_t:.1f}x the floor's time); archive {os.path.getsize(archive) / 1e6:.0f} MB; "
                   f"peak RSS {label} {p_rss:.1f} MiB", flush=True)
+        if args.baseline:
+            base = [os.path.abspath(args.baseline), "import-gpbackup", "--backup-dir", set_dir, "-f", archive, "-Z", "none"]
+            ours = [binary, "import-gpbackup", "--backup-dir", set_dir, "-f", archive, "-Z", "none"]
+            best = measure.alternate("baseline -Z none", base, "pgfunnel -Z none", ours, repeats=args.repeats,
+                                     before_each=remove_archive)
+            measure.report("import-gpbackup -Z none against the baseline binary", "baseline -Z none", "pgfunnel -Z none", best)
+            b_t, b_rss = best["baseline -Z none"]
+            p_t, p_rss = best["pgfunnel -Z none"]
+            print(f"  throughput: baseline {mb / b_t:.0f} MB/s (peak RSS {b_rss:.1f} MiB), this build {mb / p_t:.0f} MB/s "
+                  f"(peak RSS {p_rss:.1f} MiB)", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
