@@ -204,14 +204,16 @@ public enum RelationsProvider: CatalogProvider {
             graph.add(attach)
         }
 
-        return addTableData(t, obj, columns, context, populated: populated)
+        return addTableData(t, obj, columns, context, populated: populated, root: TableDataPlan.partitionRoot(of: t, set))
     }
 
     /// makeTableDataInfo: TABLE DATA for tables, REFRESH for populated materialized views.
     static func addTableData(_ t: RelationRow, _ obj: DumpObject, _ columns: [ColumnRow], _ context: ProviderContext,
-                             populated: Bool) -> DumpObject? {
+                             populated: Bool, root: RelationRow?) -> DumpObject? {
         let sel = context.selection
-        guard [.table, .materializedView].contains(t.relkind) else { return nil } // views, foreign and partitioned tables: no data
+        // Views and partitioned tables: no data; foreign tables only on --include-foreign-data's servers.
+        guard [.table, .materializedView].contains(t.relkind)
+            || (t.relkind == .foreignTable && t.foreignServer.map(sel.foreignDataServers.contains) == true) else { return nil }
         guard sel.includesTableData(schema: t.namespace, name: t.name) else { return nil }
         if sel.noUnloggedTableData && t.persistence == "u" { return nil }
         let data = DumpObject(kind: t.relkind == .materializedView ? .refreshMatview : .tableData,
@@ -229,10 +231,13 @@ public enum RelationsProvider: CatalogProvider {
                 return
             }
             if ctx.schemaOnly { return }
+            let plan = TableDataPlan(table: t, columns: columns, root: sel.loadViaPartitionRoot ? root : nil,
+                                     inserts: sel.inserts, connection: connection, ctx)
             emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "TABLE DATA", tag: t.name, namespace: t.namespace,
-                          owner: t.owner, section: .data, copyStatement: TableDataDDL.copyFrom(t, columns, ctx),
-                          dependencies: data.dependencies,
-                          data: TableDataSource(connection: connection, copyQuery: TableDataDDL.copyTo(t, columns, ctx)))
+                          owner: t.owner, section: .data, definition: plan.definition, copyStatement: plan.copyStatement,
+                          // dumpTableData's one hand-made dependency: the table (data.dependencies
+                          // also holds the sort's pre-data boundary, which is no archive entry).
+                          dependencies: [obj.dumpId], data: plan.source)
         }
         return context.graph.add(data)
     }
