@@ -28,6 +28,12 @@ final class DumpDataOptionsTests: XCTestCase {
         CREATE TABLE parted_1b PARTITION OF parted_1 FOR VALUES FROM (5) TO (10);
         CREATE TABLE parted_2 PARTITION OF parted FOR VALUES FROM (10) TO (20);
         INSERT INTO parted SELECT i, 'v' || i FROM generate_series(0, 19) i;
+        -- Hash partitioning on an enum: pg_dump loads these partitions through the root always.
+        CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+        CREATE TABLE hp (m mood, x int) PARTITION BY HASH (m);
+        CREATE TABLE hp0 PARTITION OF hp FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+        CREATE TABLE hp1 PARTITION OF hp FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+        INSERT INTO hp VALUES ('sad', 1), ('ok', 2), ('happy', 3);
         CREATE TABLE parent_inh (a int);
         CREATE TABLE child_inh (b int) INHERITS (parent_inh);
         INSERT INTO parent_inh VALUES (1); INSERT INTO child_inh VALUES (2, 3);
@@ -110,7 +116,7 @@ final class DumpDataOptionsTests: XCTestCase {
     func toc(_ archive: String) throws -> [String] {
         let out = try pgfunnel(["restore", "-l", "--json", archive])
         guard out.status == 0, let json = try JSONSerialization.jsonObject(with: Data(out.stdout.text.utf8)) as? [String: Any],
-              let entries = json["entries"] as? [[String: Any]] else { throw XCTSkip("unreadable TOC of \(archive): \(out.stderr.text)") }
+              let entries = json["entries"] as? [[String: Any]] else { throw TestSupportError.setupFailed("unreadable TOC of \(archive): \(out.stderr.text)") }
         var names: [Int: String] = [:]
         for e in entries { names[e["dumpId"] as? Int ?? -1] = "\(e["desc"] ?? "")|\(e["tag"] ?? "")" }
         return entries.map { e in
@@ -155,8 +161,10 @@ final class DumpDataOptionsTests: XCTestCase {
                         'SELECT count(*) || '' '' || coalesce(string_agg(x::text, ''|'' ORDER BY x::text), '''') AS r FROM ONLY %s x',
                         c.oid::regclass), false, true, '')))[1]::text), E'\n' ORDER BY c.oid::regclass::text)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.relname NOT IN ('hp0', 'hp1')
             """#, database: db) + (try server.psql("SELECT last_value FROM ident_id_seq", database: db))
+            // Enum hash partitions may place rows differently after a restore: compared through the root.
+            + (try server.psql("SELECT string_agg(x::text, '|' ORDER BY x::text) FROM hp x", database: db))
     }
 
     func testLoadViaPartitionRootMatchesPgDump() throws {
@@ -166,6 +174,7 @@ final class DumpDataOptionsTests: XCTestCase {
             try compare(s, ours: ["--load-via-partition-root"])
             try compare(s, ours: ["--load-via-partition-root", "-t", "parted_1b", "-t", "parted_2"])
             try compare(s, ours: ["--load-via-partition-root", "-a"])
+            try compare(s, ours: ["-t", "hp0", "-t", "hp1", "--inserts"])
         }
     }
 
@@ -273,8 +282,12 @@ final class DumpDataOptionsTests: XCTestCase {
                 ["-s", "--include-foreign-data", "x"], ["--include-foreign-data", "nosuchserver"],
                 ["--include-foreign-data", "a.b"], ["--section", "middle"],
             ]
+            let dir = try Fixtures.temporaryDirectory("dump-opt-err")
+            defer { try? FileManager.default.removeItem(at: dir) }
             for args in cases {
-                let ours = try pgfunnel(["dump", "-d", server.conninfo(), "-f", "/dev/null"] + args)
+                let target = dir.appendingPathComponent("x.dump").path
+                let ours = try pgfunnel(["dump", "-d", server.conninfo(), "-f", target] + args)
+                XCTAssertFalse(FileManager.default.fileExists(atPath: target), "\(args) left a file")
                 let theirs = try server.runTool("pg_dump", args: ["-d", server.conninfo(), "-f", "/dev/null"] + args)
                 XCTAssertNotEqual(ours.status, 0, "\(args)")
                 XCTAssertNotEqual(theirs.status, 0, "\(args)")

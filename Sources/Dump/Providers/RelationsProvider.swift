@@ -11,6 +11,7 @@ import Postgres
 public enum RelationsProvider: CatalogProvider {
     public static func load(_ context: ProviderContext) throws {
         let set = try RelationSet.load(context)
+        if !context.selection.schemaOnly { set.unsafePartitioned = try TableDataPlan.unsafePartitionedTables(context.connection) }
         addNamespaces(set, context)
         let (tableIds, dataObjects) = addRelations(set, context)
         try RelationPostData.add(set, tableIds: tableIds, dataObjects: dataObjects, context)
@@ -204,7 +205,7 @@ public enum RelationsProvider: CatalogProvider {
             graph.add(attach)
         }
 
-        return addTableData(t, obj, columns, context, populated: populated, root: TableDataPlan.partitionRoot(of: t, set))
+        return addTableData(t, obj, columns, context, populated: populated, root: TableDataPlan.loadTarget(of: t, set, loadViaPartitionRoot: context.selection.loadViaPartitionRoot))
     }
 
     /// makeTableDataInfo: TABLE DATA for tables, REFRESH for populated materialized views.
@@ -231,7 +232,7 @@ public enum RelationsProvider: CatalogProvider {
                 return
             }
             if ctx.schemaOnly { return }
-            let plan = TableDataPlan(table: t, columns: columns, root: sel.loadViaPartitionRoot ? root : nil,
+            let plan = TableDataPlan(table: t, columns: columns, root: root,
                                      inserts: sel.inserts, connection: connection, ctx)
             emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "TABLE DATA", tag: t.name, namespace: t.namespace,
                           owner: t.owner, section: .data, definition: plan.definition, copyStatement: plan.copyStatement,

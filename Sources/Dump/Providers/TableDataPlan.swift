@@ -41,13 +41,29 @@ struct TableDataPlan {
         }
     }
 
-    /// getRootTableInfo: the topmost partitioned table above a partition; nil for anything else.
-    static func partitionRoot(of t: RelationRow, _ set: RelationSet) -> RelationRow? {
+    /// The partition root a partition's data loads through: with --load-via-partition-root, or
+    /// when some ancestor is hashed on an enum (forcePartitionRootLoad); nil otherwise.
+    static func loadTarget(of t: RelationRow, _ set: RelationSet, loadViaPartitionRoot: Bool) -> RelationRow? {
         guard t.isPartition else { return nil }
         var current = t
+        var forced = false
+        // getRootTableInfo: up through the partitioned parents to the topmost one.
         while current.isPartition, let parentOid = set.parents[current.id.oid]?.first, let parent = set.relation(parentOid) {
             current = parent
+            if set.unsafePartitioned.contains(parentOid) { forced = true }
         }
-        return current.id.oid == t.id.oid ? nil : current
+        guard loadViaPartitionRoot || forced, current.id.oid != t.id.oid else { return nil }
+        return current
+    }
+
+    /// getPartitioningInfo: partitioned tables with hash enum_ops among their partition
+    /// opclasses (hash codes of enum values depend on OIDs a restore does not keep).
+    static func unsafePartitionedTables(_ connection: Connection) throws -> Set<UInt32> {
+        let rows = try connection.query("""
+            SELECT partrelid FROM pg_partitioned_table WHERE
+            (SELECT c.oid FROM pg_opclass c JOIN pg_am a ON c.opcmethod = a.oid
+            WHERE opcname = 'enum_ops' AND opcnamespace = 'pg_catalog'::regnamespace AND amname = 'hash') = ANY(partclass)
+            """)
+        return Set(rows.compactMap { $0[0].flatMap { UInt32($0) } })
     }
 }
