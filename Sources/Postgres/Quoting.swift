@@ -78,13 +78,18 @@ public func quoteLiteral(_ value: String, standardConformingStrings: Bool = true
 /// in another encoding than UTF-8 keeps its bytes), `'` doubled, and `\` doubled when
 /// `standard_conforming_strings` is off. Safe byte-wise because every server encoding keeps ASCII
 /// bytes out of its multibyte characters.
-public func appendQuotedLiteral<C: Collection>(_ value: C, to out: inout [UInt8], standardConformingStrings: Bool = true)
-where C.Element == UInt8 {
+public func appendQuotedLiteral(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], standardConformingStrings: Bool = true) {
     out.append(UInt8(ascii: "'"))
-    for byte in value {
-        if byte == UInt8(ascii: "'") || (byte == UInt8(ascii: "\\") && !standardConformingStrings) { out.append(byte) }
-        out.append(byte)
+    // Copy runs between the bytes that need doubling in one append each (most values have none).
+    var start = 0
+    for i in 0..<value.count {
+        let byte = value[i]
+        if byte == UInt8(ascii: "'") || (byte == UInt8(ascii: "\\") && !standardConformingStrings) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start...i]))
+            start = i
+        }
     }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start...]))
     out.append(UInt8(ascii: "'"))
 }
 

@@ -101,7 +101,7 @@ public struct InsertDataSource: DataSource {
         try connection.execute(declareStatement)
         var out: [UInt8] = []
         while true {
-            let batch = try connection.query("FETCH 100 FROM _pg_dump_cursor")
+            let batch = try connection.simpleQuery("FETCH 100 FROM _pg_dump_cursor")
             // The dummy NULL of a zero-column SELECT is the one extra field allowed.
             guard batch.columnCount == fields.count || (fields.isEmpty && batch.columnCount == 1) else {
                 throw TableDataError(query: declareStatement, underlying: InsertFormatError.fieldCount(table: source))
@@ -112,17 +112,17 @@ public struct InsertDataSource: DataSource {
                 if rowsThisStatement == 0 { out += prefix }
                 if fields.isEmpty { continue }
                 if perStatement == 1 {
-                    out += Array(" (".utf8)
+                    out += Bytes.singleRowOpen
                 } else if rowsThisStatement > 0 {
-                    out += Array(",\n\t(".utf8)
+                    out += Bytes.nextRowOpen
                 } else {
-                    out += Array("\n\t(".utf8)
+                    out += Bytes.firstRowOpen
                 }
                 for field in 0..<fields.count {
-                    if field > 0 { out += Array(", ".utf8) }
-                    if generated[field] { out += Array("DEFAULT".utf8); continue }
+                    if field > 0 { out += Bytes.comma }
+                    if generated[field] { out += Bytes.defaultKeyword; continue }
                     batch.withValueBytes(row: row, column: field) { value in
-                        guard let value else { out += Array("NULL".utf8); return }
+                        guard let value else { out += Bytes.null; return }
                         Self.appendValue(value, type: types[field], to: &out, standardConformingStrings: standardConformingStrings)
                     }
                 }
@@ -149,7 +149,7 @@ public struct InsertDataSource: DataSource {
         switch type {
         case 21, 23, 20, 26, 700, 701, 1700: // int2, int4, int8, oid, float4, float8, numeric
             // Unquoted unless the scanner would not read it as a number (NaN, Infinity).
-            if value.allSatisfy({ numericCharacters.contains($0) }) {
+            if value.allSatisfy(isNumericCharacter) {
                 out += value
             } else {
                 out.append(UInt8(ascii: "'"))
@@ -157,17 +157,37 @@ public struct InsertDataSource: DataSource {
                 out.append(UInt8(ascii: "'"))
             }
         case 1560, 1562: // bit, varbit
-            out += Array("B'".utf8)
+            out += Bytes.bitOpen
             out += value
             out.append(UInt8(ascii: "'"))
         case 16: // bool
-            out += Array((value.count == 1 && value[0] == UInt8(ascii: "t") ? "true" : "false").utf8)
+            out += value.count == 1 && value[0] == UInt8(ascii: "t") ? Bytes.trueKeyword : Bytes.falseKeyword
         default:
             appendQuotedLiteral(value, to: &out, standardConformingStrings: standardConformingStrings)
         }
     }
 
-    static let numericCharacters = Set("0123456789 +-eE.".utf8)
+    /// strspn(s, "0123456789 +-eE.").
+    static func isNumericCharacter(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: " "), UInt8(ascii: "+"), UInt8(ascii: "-"),
+             UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "."): return true
+        default: return false
+        }
+    }
+
+    /// The fixed pieces of the statements, encoded once.
+    enum Bytes {
+        static let singleRowOpen = Array(" (".utf8)
+        static let nextRowOpen = Array(",\n\t(".utf8)
+        static let firstRowOpen = Array("\n\t(".utf8)
+        static let comma = Array(", ".utf8)
+        static let defaultKeyword = Array("DEFAULT".utf8)
+        static let null = Array("NULL".utf8)
+        static let bitOpen = Array("B'".utf8)
+        static let trueKeyword = Array("true".utf8)
+        static let falseKeyword = Array("false".utf8)
+    }
 }
 
 public enum InsertFormatError: Error, CustomStringConvertible {
