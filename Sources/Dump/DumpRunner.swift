@@ -22,6 +22,8 @@ public struct DumpOptions {
     public var writeManifest = true
     public var noPublications = false
     public var noSubscriptions = false
+    /// --section: the sections the archive keeps (all when nil).
+    public var sections: Set<ArchiveSection>?
     public init() {}
 }
 
@@ -107,6 +109,8 @@ public final class DumpRunner {
         PhaseTrace.mark("sorted")
         for object in sorted.objects { try object.emit?(emitter, object) }
         PhaseTrace.mark("entries emitted")
+        // --section before the dependencies: entries left out are looked through, as pg_dump does.
+        if let sections = options.sections { emitter.keepSections(sections) }
         emitter.buildArchiveDependencies()
         PhaseTrace.mark("archive dependencies built")
         // --no-publications / --no-subscriptions: pg_dump leaves these objects (and their

@@ -12,6 +12,12 @@ public struct DumpSelection: Sendable {
     public var dataOnly = false
     public var includeLargeObjects = true
     public var noUnloggedTableData = false
+    /// --inserts and friends: TABLE DATA as INSERT statements instead of COPY.
+    public var inserts: InsertOptions?
+    /// --load-via-partition-root: partitions' data names the root table.
+    public var loadViaPartitionRoot = false
+    /// --include-foreign-data: names of the foreign servers whose tables' data is dumped.
+    public var foreignDataServers: Set<String> = []
 
     public init() {}
 

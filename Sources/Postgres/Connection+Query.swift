@@ -41,6 +41,25 @@ extension Connection {
         return QueryResult(taking: result)
     }
 
+    /// Runs one parameterless statement over the simple protocol (one message each way, as
+    /// pg_dump's ExecuteSqlQuery) and returns its rows: for statements sent many times in a
+    /// row, such as a cursor's FETCHes, where the extended protocol's extra messages cost
+    /// round-trip time.
+    @discardableResult
+    public func simpleQuery(_ sql: String) throws -> QueryResult {
+        let handle = try usableHandle(for: sql)
+        guard let result = PQexec(handle, sql) else {
+            throw PostgresError.fromConnection(handle, kind: .queryFailed, sql: sql)
+        }
+        do {
+            try check(result, handle: handle, sql: sql, allowRows: true)
+        } catch {
+            PQclear(result)
+            throw error
+        }
+        return QueryResult(taking: result)
+    }
+
     /// Throws unless `result` is a success. A COPY started by mistake through `execute`/`query`
     /// is ended first so the connection stays usable.
     func check(_ result: OpaquePointer?, handle: OpaquePointer, sql: String, allowRows: Bool) throws {

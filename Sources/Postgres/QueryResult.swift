@@ -59,6 +59,18 @@ public final class QueryResult: RandomAccessCollection {
         rawValue(row: row, column: column).map { Array($0) }
     }
 
+    /// The type OID of a column (PQftype), for formatting values by type as pg_dump's INSERTs do.
+    public func columnType(_ column: Int) -> UInt32 {
+        guard column >= 0 && column < columnCount else { return 0 }
+        return UInt32(PQftype(result, Int32(column)))
+    }
+
+    /// Calls `body` with a value's bytes in place (no copy); nil for SQL NULL. The buffer is only
+    /// valid inside `body`.
+    public func withValueBytes<R>(row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        try body(rawValue(row: row, column: column))
+    }
+
     /// Points into the PGresult, so it must not escape `self`'s lifetime.
     private func rawValue(row: Int, column: Int) -> UnsafeBufferPointer<UInt8>? {
         guard !isNull(row: row, column: column), let value = PQgetvalue(result, Int32(row), Int32(column))

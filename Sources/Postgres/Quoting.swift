@@ -74,6 +74,25 @@ public func quoteLiteral(_ value: String, standardConformingStrings: Bool = true
     return quoted
 }
 
+/// `quoteLiteral` on raw bytes, appended to `out`: the value is copied byte for byte (a database
+/// in another encoding than UTF-8 keeps its bytes), `'` doubled, and `\` doubled when
+/// `standard_conforming_strings` is off. Safe byte-wise because every server encoding keeps ASCII
+/// bytes out of its multibyte characters.
+public func appendQuotedLiteral(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], standardConformingStrings: Bool = true) {
+    out.append(UInt8(ascii: "'"))
+    // Copy runs between the bytes that need doubling in one append each (most values have none).
+    var start = 0
+    for i in 0..<value.count {
+        let byte = value[i]
+        if byte == UInt8(ascii: "'") || (byte == UInt8(ascii: "\\") && !standardConformingStrings) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start...i]))
+            start = i
+        }
+    }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start...]))
+    out.append(UInt8(ascii: "'"))
+}
+
 /// A string literal like `appendStringLiteralConn`, which pg_dump uses for queries it sends
 /// itself: a value containing a backslash becomes `E'...'` with backslashes (and quotes) doubled,
 /// which reads the same whatever the server's `standard_conforming_strings`; any other value is a

@@ -79,15 +79,23 @@ struct DumpCommand: ParsableCommand {
     var restrictKey: String?
     @Flag(name: .customLong("no-manifest"), help: "Do not write ARCHIVE.manifest.json.")
     var noManifest = false
+    @OptionGroup var extra: DumpExtraOptions
 
     func run() throws {
+        var options = DumpOptions()
         if dataOnly && schemaOnly { throw CommandFailure("options -s/--schema-only and -a/--data-only cannot be used together") }
         guard format == "c" || format == "custom" || format == "p" || format == "plain" else {
             throw CommandFailure("invalid output format \"\(format)\" specified (pgfunnel writes c and p)")
         }
+        var command = self
+        try command.applyFilterFiles()
+        if schemaOnly && !command.extra.includeForeignData.isEmpty {
+            throw CommandFailure("options -s/--schema-only and --include-foreign-data cannot be used together")
+        }
+        let inserts = try extra.insertOptions()
+        options.sections = try extra.sectionSet()
         var params = connection.parameters()
         if params.database == nil { params.database = database }
-        var options = DumpOptions()
         options.session.encoding = encoding
         options.session.role = role
         options.session.snapshot = snapshot
@@ -109,7 +117,10 @@ struct DumpCommand: ParsableCommand {
         let log: (String) -> Void = { [verbose] in if verbose { printError("pgfunnel: \($0)") } }
         try SignalCleanup.run {
             let conn = try Connection(parameters: params, passwordProvider: connection.passwordProvider)
-            options.selection = try resolveSelection(conn)
+            options.selection = try command.resolveSelection(conn)
+            options.selection.inserts = inserts
+            options.selection.loadViaPartitionRoot = extra.loadViaPartitionRoot
+            options.selection.foreignDataServers = try command.resolveForeignServers(conn)
             let plain = format.hasPrefix("p")
             // A plain script is the archive's script: written through the same printer as restore -f.
             let archivePath = plain ? NSTemporaryDirectory() + "pgfunnel-dump-\(getpid()).dump" : file
@@ -140,7 +151,7 @@ struct DumpCommand: ParsableCommand {
         s.schemaOnly = schemaOnly
         s.dataOnly = dataOnly
         s.noUnloggedTableData = noUnloggedTableData
-        let selective = !schemas.isEmpty || !tables.isEmpty
+        let selective = !schemas.isEmpty || !tables.isEmpty || !extra.tablesAndChildren.isEmpty
         s.includeLargeObjects = !noLargeObjects && (largeObjects || (!selective && !schemaOnly))
         func matchSchemas(_ patterns: [String]) throws -> Set<String> {
             var out = Set<String>()
@@ -152,15 +163,11 @@ struct DumpCommand: ParsableCommand {
             }
             return out
         }
-        func matchTables(_ patterns: [String]) throws -> Set<QualifiedName> {
+        func matchTables(_ patterns: [String], withChildren: Bool = false) throws -> Set<QualifiedName> {
             var out = Set<QualifiedName>()
             for p in patterns {
                 let np = NamePattern(p)
-                let rows = try conn.query("""
-                    SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                    WHERE c.relkind IN ('r','S','v','m','f','p') AND c.relname OPERATOR(pg_catalog.~) $1
-                      AND ($2::text IS NULL AND pg_catalog.pg_table_is_visible(c.oid) OR n.nspname OPERATOR(pg_catalog.~) $2)
-                    """, [np.nameRegex, np.schemaRegex])
+                let rows = try conn.query(DumpSelectionQueries.tables(withChildren: withChildren), [np.nameRegex, np.schemaRegex])
                 if rows.rowCount == 0 && strictNames { throw CommandFailure("no matching tables were found for pattern \"\(p)\"") }
                 for r in rows { if let ns = r[0], let n = r[1] { out.insert(QualifiedName(schema: ns, name: n)) } }
             }
@@ -171,12 +178,13 @@ struct DumpCommand: ParsableCommand {
             if s.schemas!.isEmpty { throw CommandFailure("no matching schemas were found") }
         }
         s.excludedSchemas = try matchSchemas(excludeSchemas)
-        if !tables.isEmpty {
-            s.tables = try matchTables(tables)
+        if !tables.isEmpty || !extra.tablesAndChildren.isEmpty {
+            s.tables = try matchTables(tables).union(matchTables(extra.tablesAndChildren, withChildren: true))
             if s.tables!.isEmpty { throw CommandFailure("no matching tables were found") }
         }
-        s.excludedTables = try matchTables(excludeTables)
+        s.excludedTables = try matchTables(excludeTables).union(matchTables(extra.excludeTablesAndChildren, withChildren: true))
         s.excludedTableData = try matchTables(excludeTableData)
+            .union(matchTables(extra.excludeTableDataAndChildren, withChildren: true))
         return s
     }
 }

@@ -126,4 +126,21 @@ final class QuotingTests: XCTestCase {
         let long = PostgresError(kind: .queryFailed, message: "x", sql: String(repeating: "a", count: 10_000))
         XCTAssertEqual(long.sql?.count, PostgresError.sqlPrefixLimit + 3)
     }
+
+    /// The byte-level literal quoter (INSERT data) agrees with quoteLiteral on known values, and
+    /// keeps bytes that are not UTF-8 as they are.
+    func testByteLiteralQuotingMatchesStringQuoting() {
+        func bytes(_ v: [UInt8], _ std: Bool) -> [UInt8] {
+            var out: [UInt8] = []
+            v.withUnsafeBufferPointer { appendQuotedLiteral($0, to: &out, standardConformingStrings: std) }
+            return out
+        }
+        for v in ["", "plain", "it's", "''", "a\\b", "'\\'", "ü'ü", "end'", "'start"] {
+            for std in [true, false] {
+                XCTAssertEqual(bytes(Array(v.utf8), std), Array(quoteLiteral(v, standardConformingStrings: std).utf8), "\(v) \(std)")
+            }
+        }
+        XCTAssertEqual(bytes([0xE9, 0x27, 0xFF], true), [0x27, 0xE9, 0x27, 0x27, 0xFF, 0x27])
+        XCTAssertEqual(bytes(Array("a\\b".utf8), false), Array("'a\\\\b'".utf8))
+    }
 }

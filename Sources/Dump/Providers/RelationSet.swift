@@ -29,6 +29,9 @@ final class RelationSet {
     var postponedMatviews: Set<UInt32> = []
     /// (materialized view, materialized view it reads) pairs.
     var materializedViewReferences: [(view: UInt32, references: UInt32)] = []
+    /// Partitioned tables hashed on an enum column, whose partitions' data must load through
+    /// the root (getPartitioningInfo's unsafe_partitions).
+    var unsafePartitioned: Set<UInt32> = []
 
     func relation(_ oid: UInt32) -> RelationRow? { byOid[oid].map { relations[$0] } }
 

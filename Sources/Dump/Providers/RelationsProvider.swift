@@ -12,6 +12,7 @@ public enum RelationsProvider: CatalogProvider {
     public static func load(_ context: ProviderContext) throws {
         let set = try RelationSet.load(context)
         PhaseTrace.mark("relation rows loaded")
+        if !context.selection.schemaOnly { set.unsafePartitioned = try TableDataPlan.unsafePartitionedTables(context.connection) }
         addNamespaces(set, context)
         let (tableIds, dataObjects) = addRelations(set, context)
         PhaseTrace.mark("relation objects added")
@@ -206,14 +207,16 @@ public enum RelationsProvider: CatalogProvider {
             graph.add(attach)
         }
 
-        return addTableData(t, obj, columns, context, populated: populated)
+        return addTableData(t, obj, columns, context, populated: populated, root: TableDataPlan.loadTarget(of: t, set, loadViaPartitionRoot: context.selection.loadViaPartitionRoot))
     }
 
     /// makeTableDataInfo: TABLE DATA for tables, REFRESH for populated materialized views.
     static func addTableData(_ t: RelationRow, _ obj: DumpObject, _ columns: [ColumnRow], _ context: ProviderContext,
-                             populated: Bool) -> DumpObject? {
+                             populated: Bool, root: RelationRow?) -> DumpObject? {
         let sel = context.selection
-        guard [.table, .materializedView].contains(t.relkind) else { return nil } // views, foreign and partitioned tables: no data
+        // Views and partitioned tables: no data; foreign tables only on --include-foreign-data's servers.
+        guard [.table, .materializedView].contains(t.relkind)
+            || (t.relkind == .foreignTable && t.foreignServer.map(sel.foreignDataServers.contains) == true) else { return nil }
         guard sel.includesTableData(schema: t.namespace, name: t.name) else { return nil }
         if sel.noUnloggedTableData && t.persistence == "u" { return nil }
         let data = DumpObject(kind: t.relkind == .materializedView ? .refreshMatview : .tableData,
@@ -232,12 +235,13 @@ public enum RelationsProvider: CatalogProvider {
                 return
             }
             if ctx.schemaOnly { return }
+            let plan = TableDataPlan(table: t, columns: columns, root: root,
+                                     inserts: sel.inserts, connection: connection, ctx)
             emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "TABLE DATA", tag: t.name, namespace: t.namespace,
-                          owner: t.owner, section: .data, copyStatement: TableDataDDL.copyFrom(t, columns, ctx),
-                          // dumpTableData lists the table alone: the sorter's extra edges (section
-                          // boundary, foreign-key order of -a) are not archive dependencies.
-                          dependencies: [tableDumpId],
-                          data: TableDataSource(connection: connection, copyQuery: TableDataDDL.copyTo(t, columns, ctx)))
+                          owner: t.owner, section: .data, definition: plan.definition, copyStatement: plan.copyStatement,
+                          // dumpTableData's one hand-made dependency: the table (data.dependencies
+                          // also holds the sort's pre-data boundary, which is no archive entry).
+                          dependencies: [tableDumpId], data: plan.source)
         }
         return context.graph.add(data)
     }
