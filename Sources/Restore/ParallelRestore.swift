@@ -96,6 +96,10 @@ final class ParallelRestoreScheduler {
             if now {
                 if isWanted(item.entry) { try leader(item.entry) }
                 complete(id, done: &done)
+                // pg_restore's reduce_dependencies(AH, te, NULL): without this nothing the leader
+                // restored would ever count as done, no item would become ready, and phase 3 would
+                // restore everything serially on the leader.
+                for other in item.reverseDependencies { items[other]?.pendingDependencyCount -= 1 }
             } else {
                 pending.append(id)
             }

@@ -1,0 +1,162 @@
+import Archive
+import Foundation
+import TestSupport
+import XCTest
+
+/// The read-ahead between the decompressing thread and the COPY: same bytes in the same order as
+/// reading in place, bounded memory, errors delivered in order with their context, and a consumer
+/// failure that stops the reading thread instead of leaving it running or hanging.
+final class ReadAheadTests: XCTestCase {
+    struct Stop: Error {}
+
+    // MARK: BufferHandoff
+
+    func testHandoffKeepsOrderAcrossThreads() throws {
+        let handoff = BufferHandoff(bufferCount: 3, bufferSize: 8)
+        let total = 2000
+        let producer = Thread {
+            for i in 0..<total {
+                guard var b = try? handoff.acquire() else { return }
+                b.storage.storeBytes(of: UInt64(i), as: UInt64.self)
+                b.count = 8
+                handoff.publish(b)
+            }
+            handoff.finish()
+        }
+        producer.start()
+        var seen: [UInt64] = []
+        while case let .buffer(b) = try handoff.next() {
+            seen.append(b.bytes.load(as: UInt64.self))
+            handoff.release(b)
+        }
+        XCTAssertEqual(seen, (0..<UInt64(total)).map { $0 })
+    }
+
+    func testHandoffNeverLendsMoreThanItsBuffers() throws {
+        let handoff = BufferHandoff(bufferCount: 2, bufferSize: 4)
+        var a = try handoff.acquire(); a.count = 1
+        var b = try handoff.acquire(); b.count = 1
+        handoff.publish(a)
+        handoff.publish(b)
+        let third = expectation(description: "third acquire")
+        Thread { if (try? handoff.acquire()) != nil { third.fulfill() } }.start()
+        // No buffer is free: the producer must wait for the consumer.
+        XCTAssertEqual(XCTWaiter.wait(for: [third], timeout: 0.3), .timedOut)
+        guard case let .buffer(first) = try handoff.next() else { return XCTFail("expected a buffer") }
+        handoff.release(first)
+        wait(for: [third], timeout: 5)
+    }
+
+    func testHandoffDeliversPublishedBuffersBeforeTheProducersError() throws {
+        let handoff = BufferHandoff(bufferCount: 4, bufferSize: 4)
+        for n in 1...2 {
+            var b = try handoff.acquire()
+            b.count = n
+            handoff.publish(b)
+        }
+        handoff.fail(Stop())
+        guard case let .buffer(one) = try handoff.next() else { return XCTFail("expected a buffer") }
+        XCTAssertEqual(one.count, 1)
+        guard case let .buffer(two) = try handoff.next() else { return XCTFail("expected a buffer") }
+        XCTAssertEqual(two.count, 2)
+        XCTAssertThrowsError(try handoff.next()) { XCTAssertTrue($0 is Stop) }
+    }
+
+    func testCancelWakesAWaitingProducer() throws {
+        let handoff = BufferHandoff(bufferCount: 1, bufferSize: 4)
+        _ = try handoff.acquire()
+        let cancelled = expectation(description: "producer cancelled")
+        Thread {
+            do { _ = try handoff.acquire() } catch is BufferHandoff.Cancelled { cancelled.fulfill() } catch {}
+        }.start()
+        Thread.sleep(forTimeInterval: 0.1)
+        handoff.cancel()
+        wait(for: [cancelled], timeout: 5)
+    }
+
+    // MARK: readDataAhead
+
+    /// FNV-1a of a byte stream.
+    struct Digest: Equatable {
+        var hash: UInt64 = 0xcbf29ce484222325
+        var count = 0
+        mutating func add(_ b: UnsafeRawBufferPointer) {
+            for byte in b { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+            count += b.count
+        }
+    }
+
+    func streamEntries(_ reader: ArchiveReader) -> [TocEntry] {
+        reader.entries.filter { $0.hasData && $0.desc != "BLOBS" && $0.desc != "BLOB COMMENTS" }
+    }
+
+    func testSameBytesAsReadingInPlaceForEveryFixture() throws {
+        XCTAssertGreaterThan(Fixtures.archives.count, 20)
+        var compared = 0
+        for archive in Fixtures.archives {
+            let reader = try ArchiveReader(path: archive.path)
+            for e in streamEntries(reader) {
+                var direct = Digest()
+                try reader.readData(of: e) { if case let .bytes(b) = $0 { direct.add(b) } }
+                // Tiny buffers force pieces to be split across buffers and the producer to wait.
+                for settings in [ReadAheadSettings.standard, ReadAheadSettings(bufferCount: 2, bufferSize: 7)] {
+                    var ahead = Digest()
+                    try reader.readDataAhead(of: e, settings: settings) { ahead.add($0) }
+                    XCTAssertEqual(ahead, direct, "\(archive.lastPathComponent) \(e.label) \(settings)")
+                }
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 50)
+    }
+
+    var sample: URL {
+        Fixtures.archives.first { $0.lastPathComponent == "pg15-gzip.dump" } ?? Fixtures.archives[0]
+    }
+
+    func testCorruptDataErrorArrivesAfterTheBytesBeforeIt() throws {
+        let dir = try Fixtures.temporaryDirectory("readahead")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var bytes = [UInt8](try Data(contentsOf: sample))
+        let big = try XCTUnwrap(streamEntries(try ArchiveReader(path: sample.path)).filter { $0.desc == "TABLE DATA" }
+            .max { a, b in a.dataOffset < b.dataOffset })
+        // Damage the zlib stream a little way in, past the first chunk header.
+        let at = Int(big.dataOffset) + 1 + 5 + 5 + 40
+        for i in 0..<16 { bytes[at + i] ^= 0xA5 }
+        let path = dir.appendingPathComponent("corrupt.dump").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let reader = try ArchiveReader(path: path)
+
+        var direct = Digest()
+        var directError: Error?
+        do { try reader.readData(of: big) { if case let .bytes(b) = $0 { direct.add(b) } } } catch { directError = error }
+        let expected = try XCTUnwrap(directError as? ArchiveError)
+
+        var ahead = Digest()
+        XCTAssertThrowsError(try reader.readDataAhead(of: big, settings: .init(bufferCount: 2, bufferSize: 5)) { ahead.add($0) }) { error in
+            XCTAssertEqual(error as? ArchiveError, expected)
+            XCTAssertTrue("\(error)".contains("corrupt data for \(big.label) at offset"), "\(error)")
+        }
+        XCTAssertEqual(ahead, direct)
+    }
+
+    func testConsumerErrorStopsTheReaderAndLeavesItUsable() throws {
+        let reader = try ArchiveReader(path: sample.path)
+        let entries = streamEntries(reader).filter { $0.desc == "TABLE DATA" }
+        let big = try XCTUnwrap(entries.max { a, b in a.dataOffset < b.dataOffset })
+        var calls = 0
+        XCTAssertThrowsError(try reader.readDataAhead(of: big, settings: .init(bufferCount: 2, bufferSize: 16)) { _ in
+            calls += 1
+            if calls == 3 { throw Stop() }
+        }) { XCTAssertTrue($0 is Stop, "\($0)") }
+        XCTAssertEqual(calls, 3)
+        // The reading thread has finished with the reader: every entry reads correctly again.
+        for e in entries {
+            var direct = Digest()
+            try reader.readData(of: e) { if case let .bytes(b) = $0 { direct.add(b) } }
+            var ahead = Digest()
+            try reader.readDataAhead(of: e) { ahead.add($0) }
+            XCTAssertEqual(ahead, direct, e.label)
+        }
+    }
+}
