@@ -38,8 +38,11 @@ final class ParallelSchedulerTests: XCTestCase {
             running.insert(id)
             condition.broadcast()
             let deadline = Date().addingTimeInterval(5)
-            while !ids.isSubset(of: running) && condition.wait(until: deadline) {}
-            if ids.count > 1 && ids.isSubset(of: running) { sawTogether = true }
+            if ids.count > 1 {
+                while !sawTogether && !ids.isSubset(of: running) && condition.wait(until: deadline) {}
+                if ids.isSubset(of: running) { sawTogether = true }
+                condition.broadcast()
+            }
             running.remove(id)
             events.append("end \(id)")
             condition.unlock()
