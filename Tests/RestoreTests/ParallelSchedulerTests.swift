@@ -88,4 +88,26 @@ final class ParallelSchedulerTests: XCTestCase {
                                  try XCTUnwrap(log.events.firstIndex(of: "end \(data)")))
         }
     }
+
+    /// Unlike pg_restore -j, a trigger on a partitioned table waits for its partitions' data,
+    /// so the COPY into a partition does not fire it (the serial restore's result).
+    func testTriggerOnPartitionedTableWaitsForPartitionData() throws {
+        let entries = [
+            TocEntry(dumpId: 1, tag: "parent", desc: "TABLE", section: .preData),
+            TocEntry(dumpId: 2, tag: "part", desc: "TABLE", section: .preData),
+            TocEntry(dumpId: 3, tag: "part", desc: "TABLE ATTACH", section: .preData, dependencies: [2, 1]),
+            TocEntry(dumpId: 4, tag: "parent audit", desc: "TRIGGER", section: .postData, dependencies: [1]),
+            TocEntry(dumpId: 5, hasData: true, tag: "part", desc: "TABLE DATA", section: .data,
+                     dependencies: [2], dataState: .set, dataOffset: 1000),
+        ]
+        let scheduler = ParallelRestoreScheduler(entries: entries, fileSize: 9000)
+        let log = Log()
+        try scheduler.run(
+            jobs: 2, isWanted: { _ in true },
+            leader: { e in log.leader.append(e.dumpId) },
+            makeWorker: { { e in log.runTogether(e.dumpId, with: []) } })
+        XCTAssertEqual(log.leader, [1, 2, 3])
+        XCTAssertGreaterThan(try XCTUnwrap(log.events.firstIndex(of: "start 4")), try XCTUnwrap(log.events.firstIndex(of: "end 5")),
+                             "\(log.events)")
+    }
 }
