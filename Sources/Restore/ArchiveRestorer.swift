@@ -48,6 +48,8 @@ public final class ArchiveRestorer {
     /// archive handle and connection.
     public var parallelJobs = 1
     public var makeWorkerTarget: (() throws -> (ArchiveReader, RestoreTarget))?
+    /// How far each connection's data decompression may run ahead of its COPY.
+    public var readAhead = ReadAheadSettings.fromEnvironment
     private var workers: [ArchiveRestorer] = []
 
     public init(reader: ArchiveReader, options: RestoreOptions, release: PgRestoreRelease? = nil,
@@ -76,6 +78,7 @@ public final class ArchiveRestorer {
         self.standardConformingStrings = leader.standardConformingStrings
         self.searchPathCommand = leader.searchPathCommand
         self.plan = leader.plan
+        self.readAhead = leader.readAhead
         self.isParallelWorker = true
         try setFixedOutputState()
     }

@@ -59,11 +59,10 @@ extension ArchiveRestorer {
                     defer { if useTruncate { try? target.sql("COMMIT") } }
                     if let copy = te.copyStatement, !copy.isEmpty {
                         try target.beginCopy(copy)
-                        try reader.readData(of: te) { event in
-                            if case let .bytes(b) = event {
-                                summary.dataBytes += Int64(b.count)
-                                try target.copyData(b)
-                            }
+                        // Decompression runs on its own thread ahead of the COPY (issue 6).
+                        try reader.readDataAhead(of: te, settings: readAhead) { b in
+                            summary.dataBytes += Int64(b.count)
+                            try target.copyData(b)
                         }
                         try target.endCopy(tag: te.tag)
                     } else {

@@ -47,6 +47,7 @@ final class ParallelRestoreScheduler {
             }
             byId[id] = item
         }
+        Self.waitForPartitionData(&byId, order: order, tableData: tableData)
         // Dependency counts only for dependencies present in the archive.
         for id in order {
             guard let item = byId[id] else { continue }
@@ -67,6 +68,45 @@ final class ParallelRestoreScheduler {
             byId[id] = item
         }
         items = byId
+    }
+
+    /// A post-data item on a partitioned table (a trigger, an index) waits for the data of every
+    /// partition below it. A partitioned table has no TABLE DATA of its own, so by pg_restore's
+    /// rules such an item is ready as soon as the table exists, and pg_restore -j creates, say,
+    /// an audit trigger on the parent before the partitions' rows are loaded: the COPY into each
+    /// partition then fires it (pg_restore -j 2 fails so on fixtures/archives/pg17-lz4-piped.dump).
+    /// Waiting gives the serial restore's result; partitions come from the TABLE ATTACH entries,
+    /// whose dependencies are the partition and its parent.
+    static func waitForPartitionData(_ byId: inout [Int: Item], order: [Int], tableData: [Int: Int]) {
+        var partitions: [Int: [Int]] = [:]
+        for id in order {
+            guard let attach = byId[id]?.entry, attach.desc == "TABLE ATTACH" else { continue }
+            let tables = attach.dependencies.filter { byId[$0].map { $0.entry.desc == "TABLE" || $0.entry.desc == "FOREIGN TABLE" } ?? false }
+            guard let child = tables.first(where: { byId[$0]?.entry.tag == attach.tag }) else { continue }
+            for parent in tables where parent != child { partitions[parent, default: []].append(child) }
+        }
+        guard !partitions.isEmpty else { return }
+        func partitionData(of table: Int, seen: inout Set<Int>) -> [Int] {
+            guard seen.insert(table).inserted else { return [] }
+            var result: [Int] = []
+            for child in partitions[table] ?? [] {
+                if let data = tableData[child] { result.append(data) }
+                result += partitionData(of: child, seen: &seen)
+            }
+            return result
+        }
+        for id in order {
+            guard var item = byId[id], item.entry.section == .postData else { continue }
+            var extra: [Int] = []
+            for dep in Set(item.dependencies) where tableData[dep] == nil && partitions[dep] != nil {
+                var seen = Set<Int>()
+                extra += partitionData(of: dep, seen: &seen).filter { !item.dependencies.contains($0) && !extra.contains($0) }
+            }
+            guard !extra.isEmpty else { continue }
+            item.dependencies += extra
+            for data in extra { item.dataLength = max(item.dataLength, byId[data]?.dataLength ?? 0) }
+            byId[id] = item
+        }
     }
 
     func hasLockConflict(_ a: Item, _ b: Item) -> Bool {
@@ -96,6 +136,10 @@ final class ParallelRestoreScheduler {
             if now {
                 if isWanted(item.entry) { try leader(item.entry) }
                 complete(id, done: &done)
+                // pg_restore's reduce_dependencies(AH, te, NULL): without this nothing the leader
+                // restored would ever count as done, no item would become ready, and phase 3 would
+                // restore everything serially on the leader.
+                for other in item.reverseDependencies { items[other]?.pendingDependencyCount -= 1 }
             } else {
                 pending.append(id)
             }
