@@ -64,6 +64,36 @@ final class RestoreDatabaseTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, 10)
     }
 
+    /// Archives that `pgfunnel dump` writes (of the fixture database, on each server) restore
+    /// with pgfunnel at -j 1 and -j 2 into the same database pg_restore makes of them.
+    func testPgfunnelDumpArchivesRestoreLikePgRestore() throws {
+        for major in [15, 18] {
+            guard ReferenceTools.hasServer(major: major) else { throw XCTSkip("PostgreSQL \(major) is not installed") }
+            let server = try TestServer.shared(major: major)
+            try prepare(server)
+            let source = try server.freshDatabase(prefix: "fixture_src")
+            let load = try server.runTool("psql", args: ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", server.conninfo(database: source),
+                                                         "-f", Fixtures.repositoryRoot.appendingPathComponent("fixtures/fixture-db.sql").path])
+            XCTAssertEqual(load.status, 0, load.stderr.text)
+            let dir = try Fixtures.temporaryDirectory("restore-ours")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let archive = dir.appendingPathComponent("fixture.dump").path
+            let dumped = try pgfunnel(["dump", "-d", server.conninfo(database: source), "-f", archive])
+            XCTAssertEqual(dumped.status, 0, dumped.stderr.text)
+            let theirs = try server.freshDatabase(prefix: "theirs")
+            let b = try server.runTool("pg_restore", args: ["-d", server.conninfo(database: theirs), archive], stdin: nil)
+            XCTAssertEqual(b.status, 0, b.stderr.text)
+            let expected = try snapshot(server, theirs)
+            XCTAssertEqual(expected, try snapshot(server, source), "pg_restore of pgfunnel's archive differs from the source (\(major))")
+            for jobs in [["-j", "1"], ["-j", "2"]] {
+                let ours = try server.freshDatabase(prefix: "ours")
+                let a = try pgfunnel(["restore", "-d", server.conninfo(database: ours)] + jobs + [archive])
+                XCTAssertEqual(a.status, 0, "\(jobs) on \(major): \(a.stderr.text)")
+                XCTAssertEqual(try snapshot(server, ours), expected, "pgfunnel restore \(jobs) of pgfunnel's archive on \(major) differs")
+            }
+        }
+    }
+
     func testSingleTransactionLeavesTargetUnchangedOnError() throws {
         let server = try TestServer.shared(major: 15)
         try prepare(server)
