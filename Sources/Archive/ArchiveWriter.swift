@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes a custom-format archive: header, TOC, then each entry's data as one compressed stream
 /// cut into length-prefixed chunks. On a regular file the TOC is rewritten at the end with every
 /// data offset filled in (same size, so it fits in place); on a pipe the offsets stay "not set",
@@ -9,6 +11,11 @@ public final class ArchiveWriter {
     public private(set) var entries: [TocEntry]
     private let output: OutputFile
     private let level: Int?
+    /// Compression threads for gzip and zstd data (see `compressJobs` in init).
+    public let compressJobs: Int
+    /// gzip and zstd compressors live as long as the writer: their threads and states serve
+    /// one data stream after another instead of being set up again for each table.
+    private var sharedCompressor: StreamCompressor?
     private var tocOffset: Int64 = 0
     private var indexByDumpId: [Int: Int] = [:]
     private var openStream: DataStreamState?
@@ -20,10 +27,13 @@ public final class ArchiveWriter {
 
     /// - Parameters:
     ///   - level: compression level for gzip (1-9, nil = zlib default) or zstd/lz4.
-    public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil) throws {
+    ///   - compressJobs: threads compressing gzip and zstd data; nil = one per core. The gzip
+    ///     output is the same bytes whatever the number (ParallelZlibCompressor).
+    public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil, compressJobs: Int? = nil) throws {
         self.output = output
         self.header = header
         self.level = level
+        self.compressJobs = max(1, compressJobs ?? Self.defaultCompressJobs)
         self.entries = entries
         for (i, e) in entries.enumerated() {
             guard indexByDumpId[e.dumpId] == nil else {
@@ -39,6 +49,27 @@ public final class ArchiveWriter {
         try output.write(enc.bytes)
         tocOffset = output.position
         try output.write(encodeToc())
+    }
+
+    /// One per core, capped so that the blocks in flight stay a few MB on large machines.
+    public static var defaultCompressJobs: Int { min(ProcessInfo.processInfo.activeProcessorCount, 16) }
+
+    /// The compressor for the next data stream.
+    private func streamCompressor() throws -> StreamCompressor {
+        let algorithm = header.compression.algorithm
+        let lvl = level ?? -1
+        switch algorithm {
+        case .gzip where lvl != 0:
+            if sharedCompressor == nil { sharedCompressor = try ParallelZlibCompressor(level: lvl, workers: compressJobs) }
+            (sharedCompressor as? ParallelZlibCompressor)?.reset()
+            return sharedCompressor!
+        case .zstd:
+            if sharedCompressor == nil { sharedCompressor = try ZstdCompressor(level: level ?? 3, workers: compressJobs) }
+            (sharedCompressor as? ZstdCompressor)?.reset()
+            return sharedCompressor!
+        default:
+            return try makeCompressor(for: algorithm, level: level)
+        }
     }
 
     private func encodeToc() -> [UInt8] {
@@ -60,7 +91,7 @@ public final class ArchiveWriter {
     /// Starts the data block of an entry (TABLE DATA, SEQUENCE SET data...).
     public func beginData(dumpId: Int) throws {
         try beginBlock(dumpId: dumpId, type: .data)
-        openStream?.codec = try makeCompressor(for: header.compression.algorithm, level: level)
+        openStream?.codec = try streamCompressor()
     }
 
     /// Appends uncompressed bytes to the open data stream.
@@ -102,7 +133,7 @@ public final class ArchiveWriter {
         guard var s = openStream, s.largeObjects else { throw misuse("beginLargeObject outside a BLOBS block") }
         // Written through a C int by pg_dump: OIDs above 2^31 are stored negative.
         try output.write(intBytes(Int(Int32(bitPattern: oid))))
-        s.codec = try makeCompressor(for: header.compression.algorithm, level: level)
+        s.codec = try streamCompressor()
         openStream = s
     }
 

@@ -69,11 +69,28 @@ public struct ZstdCompressor: StreamCompressor {
     }
     private let state: State
 
+    /// Whether libzstd took the worker count (it refuses when built without threads, and then
+    /// compresses on the caller's thread).
+    public let multithreaded: Bool
+
+    /// - Parameter workers: libzstd's own compression threads (ZSTD_c_nbWorkers); 0 compresses
+    ///   on the caller's thread. With 1 or more the input is cut into jobs by size alone, so the
+    ///   output is the same for any number of workers (CompressorDeterminismTests) but differs
+    ///   from single-threaded output.
     public init(level: Int, workers: Int = 0) throws {
         guard let s = State() else { throw CodecError(codec: "zstd", message: "could not create compression stream") }
         state = s
         ZSTD_CCtx_setParameter(state.stream, ZSTD_c_compressionLevel, Int32(level))
-        if workers > 0 { ZSTD_CCtx_setParameter(state.stream, ZSTD_c_nbWorkers, Int32(workers)) }
+        var mt = false
+        if workers > 0 {
+            mt = ZSTD_isError(ZSTD_CCtx_setParameter(state.stream, ZSTD_c_nbWorkers, Int32(workers))) == 0
+        }
+        multithreaded = mt
+    }
+
+    /// Drops a frame left unfinished (its writer failed midway); parameters and threads stay.
+    public func reset() {
+        ZSTD_CCtx_reset(state.stream, ZSTD_reset_session_only)
     }
 
     public mutating func compress(_ input: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
