@@ -21,6 +21,9 @@ public final class ArchiveWriter {
     private var openStream: DataStreamState?
     /// Rows, bytes and checksum of each data entry's uncompressed stream, for the manifest.
     private var digests: [Int: DataDigest] = [:]
+    /// Off when no manifest will be written: hashing every byte on the thread that reads COPY
+    /// data would only slow the dump down.
+    private let keepsDigests: Bool
     private var currentDigestId: Int?
     /// Largest chunk written at once; pg_restore allocates a buffer per chunk length.
     static let chunkSize = 128 * 1024
@@ -29,7 +32,10 @@ public final class ArchiveWriter {
     ///   - level: compression level for gzip (1-9, nil = zlib default) or zstd/lz4.
     ///   - compressJobs: threads compressing gzip and zstd data; nil = one per core. The gzip
     ///     output is the same bytes whatever the number (ParallelZlibCompressor).
-    public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil, compressJobs: Int? = nil) throws {
+    ///   - digests: count rows and hash data for a manifest (`finish(writeManifest: true)`).
+    public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil, compressJobs: Int? = nil,
+                digests: Bool = true) throws {
+        self.keepsDigests = digests
         self.output = output
         self.header = header
         self.level = level
@@ -101,7 +107,7 @@ public final class ArchiveWriter {
         var codec = s.codec
         var pending = s.pending
         defer { openStream = DataStreamState(dumpId: s.dumpId, codec: codec, pending: pending, largeObjects: s.largeObjects) }
-        digests[s.dumpId, default: DataDigest()].update(bytes)
+        if keepsDigests { digests[s.dumpId, default: DataDigest()].update(bytes) }
         try codec.compress(bytes) { try self.emit($0, into: &pending) }
     }
 
@@ -160,6 +166,7 @@ public final class ArchiveWriter {
     /// With `manifest`, also writes ARCHIVE.manifest.json (file outputs only).
     public func finish(writeManifest: Bool = false) throws {
         if openStream != nil { throw misuse("finish with a data block still open") }
+        if writeManifest && !keepsDigests { throw misuse("manifest requested from a writer made without digests") }
         if output.canPatch { try output.patch(at: tocOffset, encodeToc()) }
         try output.commit()
         if writeManifest, let path = output.path { try manifest(for: path).write(to: ArchiveManifest.path(for: path)) }

@@ -132,7 +132,7 @@ public final class DumpRunner {
                                    databaseName: session.databaseName, serverVersion: session.serverVersionString,
                                    dumpVersion: "\(render.pgDumpMajor) (pgfunnel \(pgfunnelVersion))")
         let writer = try ArchiveWriter(output: output, header: header, entries: emitter.entries, level: options.compressionLevel,
-                                       compressJobs: options.compressJobs)
+                                       compressJobs: options.compressJobs, digests: options.writeManifest && output.path != nil)
         for entry in writer.entries where entry.hasData {
             guard let source = emitter.dataSources[entry.dumpId] else { continue }
             log("dumping contents of \(entry.desc) \(entry.namespace.map { $0 + "." } ?? "")\(entry.tag)")
