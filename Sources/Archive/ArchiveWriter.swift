@@ -102,10 +102,13 @@ public final class ArchiveWriter {
 
     /// Appends uncompressed bytes to the open data stream.
     public func writeData(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let s = openStream else { throw misuse("writeData outside a data block") }
+        guard var s = openStream else { throw misuse("writeData outside a data block") }
         openStream = nil
         var codec = s.codec
-        var pending = s.pending
+        // Swapped out rather than copied, so `pending` is the buffer's only owner and appending
+        // to it never copies the 128 KiB chunk.
+        var pending: [UInt8] = []
+        swap(&pending, &s.pending)
         defer { openStream = DataStreamState(dumpId: s.dumpId, codec: codec, pending: pending, largeObjects: s.largeObjects) }
         if keepsDigests { digests[s.dumpId, default: DataDigest()].update(bytes) }
         try codec.compress(bytes) { try self.emit($0, into: &pending) }
