@@ -42,7 +42,7 @@ let package = Package(
         // Shared test harness: temporary servers, reference tool discovery, fixtures.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Sources/TestSupport"),
 
-        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "TestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "TestSupport", "CZlib", "CZstd"]),
         .testTarget(name: "RestoreTests", dependencies: ["Restore", "Archive", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "GPBackupTests", dependencies: ["GPBackup", "Archive", "TestSupport"]),

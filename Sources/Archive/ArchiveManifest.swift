@@ -96,21 +96,31 @@ public struct DataDigest {
     public mutating func update(_ b: UnsafeRawBufferPointer) {
         hasher.update(bufferPointer: b)
         bytes += Int64(b.count)
-        guard !terminated else { return }
-        for c in b {
-            if c == 0x0A {
-                if lineLength == 2 && lineMayBeTerminator { terminated = true; return }
-                rows += 1
-                lineLength = 0
-                lineMayBeTerminator = true
-                continue
+        guard !terminated, let base = b.baseAddress else { return }
+        // memchr finds each row's end; only a line's first two bytes can make it "\.", so the
+        // rest of a line is skipped rather than inspected byte by byte.
+        var p = base
+        let end = base + b.count
+        while p < end {
+            let newline = memchr(p, 0x0A, end - p).map { UnsafeRawPointer($0) }
+            let n = (newline ?? end) - p
+            var i = 0
+            while i < n && lineLength < 2 {
+                let c = p.load(fromByteOffset: i, as: UInt8.self)
+                lineMayBeTerminator = lineMayBeTerminator && c == (lineLength == 0 ? 0x5C : 0x2E)
+                lineLength += 1
+                i += 1
             }
-            switch lineLength {
-            case 0: lineMayBeTerminator = c == 0x5C
-            case 1: lineMayBeTerminator = lineMayBeTerminator && c == 0x2E
-            default: lineMayBeTerminator = false
+            if i < n {
+                lineMayBeTerminator = false
+                lineLength += n - i
             }
-            lineLength += 1
+            guard let nl = newline else { return }
+            if lineLength == 2 && lineMayBeTerminator { terminated = true; return }
+            rows += 1
+            lineLength = 0
+            lineMayBeTerminator = true
+            p = nl + 1
         }
     }
 

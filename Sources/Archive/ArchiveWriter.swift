@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes a custom-format archive: header, TOC, then each entry's data as one compressed stream
 /// cut into length-prefixed chunks. On a regular file the TOC is rewritten at the end with every
 /// data offset filled in (same size, so it fits in place); on a pipe the offsets stay "not set",
@@ -9,21 +11,35 @@ public final class ArchiveWriter {
     public private(set) var entries: [TocEntry]
     private let output: OutputFile
     private let level: Int?
+    /// Compression threads for gzip and zstd data (see `compressJobs` in init).
+    public let compressJobs: Int
+    /// gzip and zstd compressors live as long as the writer: their threads and states serve
+    /// one data stream after another instead of being set up again for each table.
+    private var sharedCompressor: StreamCompressor?
     private var tocOffset: Int64 = 0
     private var indexByDumpId: [Int: Int] = [:]
     private var openStream: DataStreamState?
     /// Rows, bytes and checksum of each data entry's uncompressed stream, for the manifest.
     private var digests: [Int: DataDigest] = [:]
+    /// Off when no manifest will be written: hashing every byte on the thread that reads COPY
+    /// data would only slow the dump down.
+    private let keepsDigests: Bool
     private var currentDigestId: Int?
     /// Largest chunk written at once; pg_restore allocates a buffer per chunk length.
     static let chunkSize = 128 * 1024
 
     /// - Parameters:
     ///   - level: compression level for gzip (1-9, nil = zlib default) or zstd/lz4.
-    public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil) throws {
+    ///   - compressJobs: threads compressing gzip and zstd data; nil = one per core. The gzip
+    ///     output is the same bytes whatever the number (ParallelZlibCompressor).
+    ///   - digests: count rows and hash data for a manifest (`finish(writeManifest: true)`).
+    public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil, compressJobs: Int? = nil,
+                digests: Bool = true) throws {
+        self.keepsDigests = digests
         self.output = output
         self.header = header
         self.level = level
+        self.compressJobs = max(1, compressJobs ?? Self.defaultCompressJobs)
         self.entries = entries
         for (i, e) in entries.enumerated() {
             guard indexByDumpId[e.dumpId] == nil else {
@@ -39,6 +55,27 @@ public final class ArchiveWriter {
         try output.write(enc.bytes)
         tocOffset = output.position
         try output.write(encodeToc())
+    }
+
+    /// One per core, capped so that the blocks in flight stay a few MB on large machines.
+    public static var defaultCompressJobs: Int { min(ProcessInfo.processInfo.activeProcessorCount, 16) }
+
+    /// The compressor for the next data stream.
+    private func streamCompressor() throws -> StreamCompressor {
+        let algorithm = header.compression.algorithm
+        let lvl = level ?? -1
+        switch algorithm {
+        case .gzip where lvl != 0:
+            if sharedCompressor == nil { sharedCompressor = try ParallelZlibCompressor(level: lvl, workers: compressJobs) }
+            (sharedCompressor as? ParallelZlibCompressor)?.reset()
+            return sharedCompressor!
+        case .zstd:
+            if sharedCompressor == nil { sharedCompressor = try ZstdCompressor(level: level ?? 3, workers: compressJobs) }
+            (sharedCompressor as? ZstdCompressor)?.reset()
+            return sharedCompressor!
+        default:
+            return try makeCompressor(for: algorithm, level: level)
+        }
     }
 
     private func encodeToc() -> [UInt8] {
@@ -60,17 +97,20 @@ public final class ArchiveWriter {
     /// Starts the data block of an entry (TABLE DATA, SEQUENCE SET data...).
     public func beginData(dumpId: Int) throws {
         try beginBlock(dumpId: dumpId, type: .data)
-        openStream?.codec = try makeCompressor(for: header.compression.algorithm, level: level)
+        openStream?.codec = try streamCompressor()
     }
 
     /// Appends uncompressed bytes to the open data stream.
     public func writeData(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let s = openStream else { throw misuse("writeData outside a data block") }
+        guard var s = openStream else { throw misuse("writeData outside a data block") }
         openStream = nil
         var codec = s.codec
-        var pending = s.pending
+        // Swapped out rather than copied, so `pending` is the buffer's only owner and appending
+        // to it never copies the 128 KiB chunk.
+        var pending: [UInt8] = []
+        swap(&pending, &s.pending)
         defer { openStream = DataStreamState(dumpId: s.dumpId, codec: codec, pending: pending, largeObjects: s.largeObjects) }
-        digests[s.dumpId, default: DataDigest()].update(bytes)
+        if keepsDigests { digests[s.dumpId, default: DataDigest()].update(bytes) }
         try codec.compress(bytes) { try self.emit($0, into: &pending) }
     }
 
@@ -102,7 +142,7 @@ public final class ArchiveWriter {
         guard var s = openStream, s.largeObjects else { throw misuse("beginLargeObject outside a BLOBS block") }
         // Written through a C int by pg_dump: OIDs above 2^31 are stored negative.
         try output.write(intBytes(Int(Int32(bitPattern: oid))))
-        s.codec = try makeCompressor(for: header.compression.algorithm, level: level)
+        s.codec = try streamCompressor()
         openStream = s
     }
 
@@ -129,6 +169,7 @@ public final class ArchiveWriter {
     /// With `manifest`, also writes ARCHIVE.manifest.json (file outputs only).
     public func finish(writeManifest: Bool = false) throws {
         if openStream != nil { throw misuse("finish with a data block still open") }
+        if writeManifest && !keepsDigests { throw misuse("manifest requested from a writer made without digests") }
         if output.canPatch { try output.patch(at: tocOffset, encodeToc()) }
         try output.commit()
         if writeManifest, let path = output.path { try manifest(for: path).write(to: ArchiveManifest.path(for: path)) }

@@ -10,6 +10,8 @@ public struct DumpOptions {
     public var selection = DumpSelection()
     public var compression: CompressionAlgorithm = .gzip
     public var compressionLevel: Int?
+    /// Threads compressing table data; nil = one per core (ArchiveWriter.defaultCompressJobs).
+    public var compressJobs: Int?
     /// pg_dump release whose output is reproduced; default: the server's major, 15 to 18.
     public var pgDumpMajor: Int?
     public var noOwner = false
@@ -143,7 +145,8 @@ public final class DumpRunner {
         let header = ArchiveHeader(version: archiveVersion, compression: compression, created: .now(),
                                    databaseName: session.databaseName, serverVersion: session.serverVersionString,
                                    dumpVersion: "\(render.pgDumpMajor) (pgfunnel \(pgfunnelVersion))")
-        let writer = try ArchiveWriter(output: output, header: header, entries: emitter.takeEntries(), level: options.compressionLevel)
+        let writer = try ArchiveWriter(output: output, header: header, entries: emitter.takeEntries(), level: options.compressionLevel,
+                                       compressJobs: options.compressJobs, digests: options.writeManifest && output.path != nil)
         PhaseTrace.mark("header and TOC written")
         for entry in writer.entries where entry.hasData {
             guard let source = emitter.dataSources[entry.dumpId] else { continue }

@@ -30,6 +30,9 @@ struct DumpCommand: ParsableCommand {
     var format = "c"
     @Option(name: [.customShort("Z"), .customLong("compress")], help: "0-9, none, gzip[:N], lz4[:N] or zstd[:N].")
     var compress: String?
+    @Option(name: [.customShort("j"), .customLong("compress-jobs")],
+            help: "Threads compressing table data (default: one per core). The archive is the same whatever the number.")
+    var compressJobs: Int?
     @Option(name: [.customShort("E"), .customLong("encoding")], help: "Dump the data in this encoding.")
     var encoding: String?
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Verbose mode.")
@@ -104,6 +107,10 @@ struct DumpCommand: ParsableCommand {
         options.session.quoteAllIdentifiers = quoteAllIdentifiers
         options.session.lockWaitTimeout = lockWaitTimeout
         if let compress { (options.compression, options.compressionLevel) = try parseCompression(compress) }
+        if let compressJobs {
+            guard (1...256).contains(compressJobs) else { throw CommandFailure("--compress-jobs must be between 1 and 256") }
+            options.compressJobs = compressJobs
+        }
         options.noOwner = noOwner
         options.noPrivileges = noPrivileges
         options.noComments = noComments

@@ -57,26 +57,79 @@ public struct ZstdCompressor: StreamCompressor {
         let stream: OpaquePointer
         let outSize = ZSTD_CStreamOutSize()
         let out: UnsafeMutableRawPointer
+        /// Rows are gathered here and handed to zstd 128 KiB at a time: with worker threads,
+        /// each ZSTD_compressStream2 call takes locks and polls the jobs, which per COPY row
+        /// cost more than the compression itself.
+        let pendingSize = 128 * 1024
+        let pending: UnsafeMutableRawPointer
+        var pendingCount = 0
         init?() {
             guard let s = ZSTD_createCStream() else { return nil }
             stream = s
             out = UnsafeMutableRawPointer.allocate(byteCount: outSize, alignment: 16)
+            pending = UnsafeMutableRawPointer.allocate(byteCount: pendingSize, alignment: 16)
         }
         deinit {
             ZSTD_freeCStream(stream)
             out.deallocate()
+            pending.deallocate()
         }
     }
     private let state: State
 
+    /// Whether libzstd took the worker count (it refuses when built without threads, and then
+    /// compresses on the caller's thread).
+    public let multithreaded: Bool
+
+    /// - Parameter workers: libzstd's own compression threads (ZSTD_c_nbWorkers); 0 compresses
+    ///   on the caller's thread. With 1 or more the input is cut into jobs by size alone, so the
+    ///   output is the same for any number of workers (CompressorDeterminismTests) but differs
+    ///   from single-threaded output.
     public init(level: Int, workers: Int = 0) throws {
         guard let s = State() else { throw CodecError(codec: "zstd", message: "could not create compression stream") }
         state = s
         ZSTD_CCtx_setParameter(state.stream, ZSTD_c_compressionLevel, Int32(level))
-        if workers > 0 { ZSTD_CCtx_setParameter(state.stream, ZSTD_c_nbWorkers, Int32(workers)) }
+        var mt = false
+        if workers > 0 {
+            mt = ZSTD_isError(ZSTD_CCtx_setParameter(state.stream, ZSTD_c_nbWorkers, Int32(workers))) == 0
+            // libzstd's default job is 4 windows (8 MiB at level 3), several of them buffered per
+            // worker: 2 MiB jobs keep the dump's peak RSS well under 64 MB at a tiny size cost.
+            if mt { ZSTD_CCtx_setParameter(state.stream, ZSTD_c_jobSize, 2 << 20) }
+        }
+        multithreaded = mt
+    }
+
+    /// Drops a frame left unfinished (its writer failed midway); parameters and threads stay.
+    public func reset() {
+        ZSTD_CCtx_reset(state.stream, ZSTD_reset_session_only)
+        state.pendingCount = 0
     }
 
     public mutating func compress(_ input: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let base = input.baseAddress, input.count > 0 else { return }
+        if state.pendingCount + input.count <= state.pendingSize {
+            (state.pending + state.pendingCount).copyMemory(from: base, byteCount: input.count)
+            state.pendingCount += input.count
+            if state.pendingCount == state.pendingSize { try flushPending(output: output) }
+            return
+        }
+        try flushPending(output: output)
+        if input.count < state.pendingSize {
+            state.pending.copyMemory(from: base, byteCount: input.count)
+            state.pendingCount = input.count
+        } else {
+            try feed(input, output: output)
+        }
+    }
+
+    private func flushPending(output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard state.pendingCount > 0 else { return }
+        let n = state.pendingCount
+        state.pendingCount = 0
+        try feed(UnsafeRawBufferPointer(start: state.pending, count: n), output: output)
+    }
+
+    private func feed(_ input: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
         var inBuf = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         while inBuf.pos < inBuf.size {
             var outBuf = ZSTD_outBuffer(dst: state.out, size: state.outSize, pos: 0)
@@ -87,6 +140,7 @@ public struct ZstdCompressor: StreamCompressor {
     }
 
     public mutating func finish(output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try flushPending(output: output)
         var inBuf = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
         while true {
             var outBuf = ZSTD_outBuffer(dst: state.out, size: state.outSize, pos: 0)
