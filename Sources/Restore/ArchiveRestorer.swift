@@ -48,6 +48,8 @@ public final class ArchiveRestorer {
     /// archive handle and connection.
     public var parallelJobs = 1
     public var makeWorkerTarget: (() throws -> (ArchiveReader, RestoreTarget))?
+    /// The progress line, when shown: one step per restored entry, data bytes as they are read.
+    public var progress: ProgressReporter?
     private var workers: [ArchiveRestorer] = []
 
     public init(reader: ArchiveReader, options: RestoreOptions, release: PgRestoreRelease? = nil,
@@ -77,6 +79,7 @@ public final class ArchiveRestorer {
         self.searchPathCommand = leader.searchPathCommand
         self.plan = leader.plan
         self.isParallelWorker = true
+        self.progress = leader.progress
         try setFixedOutputState()
     }
 
@@ -162,6 +165,7 @@ public final class ArchiveRestorer {
         try setFixedOutputState()
 
         if options.clean { try emitDrops() }
+        progress?.setTotal(ordered.filter { !reqs($0).intersection([.schema, .data]).isEmpty }.count)
 
         if parallelJobs > 1, target.isDatabase, let factory = makeWorkerTarget {
             let scheduler = ParallelRestoreScheduler(entries: ordered, fileSize: reader.fileSizeIfKnown)

@@ -33,6 +33,7 @@ struct ImportGPBackupCommand: ParsableCommand {
     var file: String?
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Flag(name: [.customShort("e"), .customLong("exit-on-error")], help: "With -d: stop at the first error.")
     var exitOnError = false
@@ -131,7 +132,20 @@ struct ImportGPBackupCommand: ParsableCommand {
             schemas: schemas, tables: tables, dataOnly: dataOnly, schemaOnly: schemaOnly, compression: compression, level: level))
         let output = try OutputFile(path: archivePath)
         var tableLines: [String] = []
+        let progress = progressOptions.reporter(verb: "importing", outputIsStdout: archivePath == "-")
+        defer { progress?.finish() }
+        // Tables are written in TOC order, so the next TABLE DATA entry is the one in progress.
+        let dataNames = export.entries.filter { $0.desc == "TABLE DATA" }.map { "TABLE DATA \($0.namespace.map { $0 + "." } ?? "")\($0.tag)" }
+        var finished = 0
+        if let progress {
+            progress.setTotal(dataNames.count)
+            progress.begin(dataNames.first ?? "")
+            output.onWrite = { progress.add(bytes: $0) }
+        }
         let summary = try export.write(to: output) { table in
+            finished += 1
+            progress?.entryDone()
+            progress?.begin(finished < dataNames.count ? dataNames[finished] : "")
             tableLines.append("rows: \(table.name): \(table.rows) (rowscopied \(table.rowsCopied), \(table.segmentFiles) segment part(s))")
         }
         for line in tableLines { log.add(line) }
@@ -162,6 +176,9 @@ struct ImportGPBackupCommand: ParsableCommand {
                                         exitOnError: options.exitOnError, diagnostics: diagnostics)
         let restorer = try ArchiveRestorer(reader: ArchiveReader(path: archivePath), options: options,
                                            target: target, diagnostics: diagnostics)
+        let progress = progressOptions.reporter(verb: "restoring", outputIsStdout: false)
+        defer { progress?.finish() }
+        restorer.progress = progress
         _ = try restorer.run()
         return restorer.errorCount
     }
