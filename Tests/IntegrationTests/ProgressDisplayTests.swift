@@ -12,12 +12,12 @@ final class ProgressDisplayTests: XCTestCase {
     /// Runs pgfunnel with stdout to /dev/null and stderr on a new pseudo-terminal; returns the
     /// exit status and everything written to the terminal.
     func runUnderPTY(_ args: [String]) throws -> (status: Int32, terminal: String) {
-        let master = posix_openpt(O_RDWR | O_NOCTTY)
+        let master = try PTY.openpt(O_RDWR | O_NOCTTY)
         XCTAssertGreaterThanOrEqual(master, 0)
         defer { close(master) }
-        XCTAssertEqual(grantpt(master), 0)
-        XCTAssertEqual(unlockpt(master), 0)
-        let slavePath = String(cString: ptsname(master))
+        XCTAssertEqual(try PTY.grantpt(master), 0)
+        XCTAssertEqual(try PTY.unlockpt(master), 0)
+        let slavePath = String(cString: try PTY.ptsname(master))
         let slave = open(slavePath, O_RDWR | O_NOCTTY)
         XCTAssertGreaterThanOrEqual(slave, 0)
 
@@ -101,5 +101,25 @@ final class ProgressDisplayTests: XCTestCase {
         let tty = try runUnderPTY(["dump", "-d", server.conninfo(database: db), "-f", file])
         XCTAssertEqual(tty.status, 0, tty.terminal)
         XCTAssertTrue(tty.terminal.contains("\rdumping "), tty.terminal)
+    }
+}
+
+/// posix_openpt and friends, looked up at run time: Swift's Glibc module leaves them out (glibc
+/// declares them only under _XOPEN_SOURCE).
+enum PTY {
+    typealias IntFn = @convention(c) (Int32) -> Int32
+    typealias NameFn = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
+
+    static func symbol<T>(_ name: String, as: T.Type) throws -> T {
+        guard let p = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { throw XCTSkip("\(name) not available") }
+        return unsafeBitCast(p, to: T.self)
+    }
+
+    static func openpt(_ flags: Int32) throws -> Int32 { try symbol("posix_openpt", as: IntFn.self)(flags) }
+    static func grantpt(_ fd: Int32) throws -> Int32 { try symbol("grantpt", as: IntFn.self)(fd) }
+    static func unlockpt(_ fd: Int32) throws -> Int32 { try symbol("unlockpt", as: IntFn.self)(fd) }
+    static func ptsname(_ fd: Int32) throws -> UnsafeMutablePointer<CChar> {
+        guard let p = try symbol("ptsname", as: NameFn.self)(fd) else { throw XCTSkip("ptsname failed") }
+        return p
     }
 }
