@@ -88,6 +88,8 @@ struct DumpCommand: ParsableCommand {
 
     func run() throws {
         if dataOnly && schemaOnly { throw CommandFailure("options -s/--schema-only and -a/--data-only cannot be used together") }
+        // Roles and tablespaces are definitions: a data-only archive has no place for them.
+        if dataOnly && withGlobals { throw CommandFailure("options --with-globals and -a/--data-only cannot be used together") }
         guard format == "c" || format == "custom" || format == "p" || format == "plain" else {
             throw CommandFailure("invalid output format \"\(format)\" specified (pgfunnel writes c and p)")
         }

@@ -148,6 +148,7 @@ struct ImportGPBackupCommand: ParsableCommand {
             progress?.begin(finished < dataNames.count ? dataNames[finished] : "")
             tableLines.append("rows: \(table.name): \(table.rows) (rowscopied \(table.rowsCopied), \(table.segmentFiles) segment part(s))")
         }
+        progress?.finish()
         for line in tableLines { log.add(line) }
         log.add("imported \(summary.tables.count) table(s), \(summary.totalRows) row(s) matching rowscopied, "
             + "\(summary.totalBytes) bytes of COPY text, \(summary.entryCount) TOC entries into "

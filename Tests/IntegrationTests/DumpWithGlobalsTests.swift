@@ -30,6 +30,9 @@ final class DumpWithGlobalsTests: XCTestCase {
         let tsDir = try DumpallTests.makeTablespaceDirectory("with-globals-ts")
         try server.psql("""
             CREATE ROLE app_owner LOGIN PASSWORD 'owner pw' CONNECTION LIMIT 7;
+            -- The bootstrap superuser exists in the fresh cluster too: its CREATE ROLE fails there,
+            -- its ALTER ROLE (its own entry) must still bring this over.
+            ALTER ROLE postgres WITH CONNECTION LIMIT 90;
             CREATE ROLE "Read Only" NOLOGIN;
             CREATE ROLE auditor LOGIN VALID UNTIL '2031-01-01 00:00:00+00';
             GRANT "Read Only" TO auditor;
