@@ -133,14 +133,15 @@ public enum RelationCatalog {
             SELECT a.attrelid, a.attnum, a.attname, \(v >= 170000 ? "coalesce(a.attstattarget, -1)" : "a.attstattarget"),
               a.attstorage, t.typstorage, a.attnotnull, a.atthasdef, a.attisdropped, a.attislocal,
               pg_catalog.format_type(t.oid, a.atttypmod) AS atttypname,
-              array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE substr(o, 1, 10) <> 'pg_attver='), ', ') AS attoptions,
+              CASE WHEN a.attoptions IS NULL THEN '' ELSE
+                array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE substr(o, 1, 10) <> 'pg_attver='), ', ') END AS attoptions,
               CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN
                 (SELECT ARRAY[cn.nspname::text, co2.collname::text]
                  FROM pg_catalog.pg_collation co2 JOIN pg_catalog.pg_namespace cn ON cn.oid = co2.collnamespace
                  WHERE co2.oid = a.attcollation) END AS attcollation,
-              pg_catalog.array_to_string(ARRAY(
+              CASE WHEN a.attfdwoptions IS NULL THEN '' ELSE pg_catalog.array_to_string(ARRAY(
                 SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)
-                FROM pg_catalog.pg_options_to_table(attfdwoptions) ORDER BY option_name), E',\\n    ') AS attfdwoptions,
+                FROM pg_catalog.pg_options_to_table(attfdwoptions) ORDER BY option_name), E',\\n    ') END AS attfdwoptions,
               \(v >= 140000 ? "a.attcompression" : "''") AS attcompression, a.attidentity, a.attgenerated, a.attacl,
               \(notNull)
             FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)

@@ -75,6 +75,7 @@ public final class DumpRunner {
     /// Builds the TOC (catalog phase): every provider, dependencies, sort, emission.
     public func buildEntries() throws -> DumpEmitter {
         let connection = session.connection
+        PhaseTrace.mark("session ready")
         let graph = DumpGraph()
         log("reading catalog")
         progress?.begin("reading catalog")
@@ -94,13 +95,18 @@ public final class DumpRunner {
             ForeignDataProvider.self, RelationsProvider.self, PublicationsProvider.self, DefaultPrivilegesProvider.self,
             LargeObjectsProvider.self,
         ]
-        for provider in providers { try provider.load(context) }
+        for provider in providers {
+            PhaseTrace.mark("provider \(provider)")
+            try provider.load(context)
+        }
+        PhaseTrace.mark("providers done")
         try lockTables(graph)
         log("reading dependency data")
         try DependencyLoader.load(into: graph, connection: connection)
         let database = try DatabaseRow.load(connection, serverVersion: session.serverVersion)
         try DatabaseEntries.emit(emitter, database: database, encoding: session.clientEncoding,
                                  standardConformingStrings: session.standardConformingStrings)
+        PhaseTrace.mark("dependencies and database entries loaded")
         log("sorting objects")
         let sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
         for w in sorted.warnings { log("warning: \(w)") }
@@ -110,8 +116,11 @@ public final class DumpRunner {
                 FileHandle.standardError.write("\(o.dumpId) \(o.kind) \(o.catalogId.tableOid)/\(o.catalogId.oid) \(o.namespace ?? "-").\(o.name) dump=\(o.dumpDefinition) deps=\(o.dependencies)\n".data(using: .utf8)!)
             }
         }
+        PhaseTrace.mark("sorted")
         for object in sorted.objects { try object.emit?(emitter, object) }
+        PhaseTrace.mark("entries emitted")
         emitter.buildArchiveDependencies()
+        PhaseTrace.mark("archive dependencies built")
         // --no-publications / --no-subscriptions: pg_dump leaves these objects (and their
         // comments and security labels) out entirely; nothing else depends on them.
         emitter.removeEntries { e in
@@ -142,6 +151,7 @@ public final class DumpRunner {
                                    databaseName: session.databaseName, serverVersion: session.serverVersionString,
                                    dumpVersion: "\(render.pgDumpMajor) (pgfunnel \(pgfunnelVersion))")
         let writer = try ArchiveWriter(output: output, header: header, entries: emitter.entries, level: options.compressionLevel)
+        PhaseTrace.mark("header and TOC written")
         progress?.setTotal(writer.entries.filter { $0.hasData && emitter.dataSources[$0.dumpId] != nil }.count)
         for entry in writer.entries where entry.hasData {
             guard let source = emitter.dataSources[entry.dumpId] else { continue }
@@ -158,7 +168,10 @@ public final class DumpRunner {
                 try writer.endData()
             }
         }
-        try writer.finish(writeManifest: options.writeManifest && output.path != nil)
+        PhaseTrace.mark("table data written")
+        // The snapshot is no longer needed: end the transaction before the file work of finishing.
         try session.connection.execute("COMMIT")
+        try writer.finish(writeManifest: options.writeManifest && output.path != nil)
+        PhaseTrace.mark("archive finished")
     }
 }

@@ -152,6 +152,22 @@ final class DumpRoundTripTests: XCTestCase {
             XCTAssertEqual(pa.count, pb.count, "plain scripts differ in length (\(major))")
             XCTAssertTrue(pa == pb, "plain scripts differ (\(major)) first at line \(((0..<min(pa.count, pb.count)).first { pa[$0] != pb[$0] } ?? 0) + 1)")
 
+            // Selections: objects outside them must still order the ones inside, as in pg_dump.
+            let oursSelected = dir.appendingPathComponent("ours-selected.dump").path
+            let theirsSelected = dir.appendingPathComponent("theirs-selected.dump").path
+            for selection in [["-n", "fx"], ["-N", "fx"], ["-n", "fx_part", "-n", "order"], ["-t", "fx.customers"], ["-s", "-n", "fx"]] {
+                let dumpedSel = try pgfunnel(["dump", "-d", server.conninfo(database: source), "-f", oursSelected] + selection)
+                XCTAssertEqual(dumpedSel.status, 0, dumpedSel.stderr.text)
+                XCTAssertEqual(try server.runTool("pg_dump", args: ["-Fc", "-f", theirsSelected, "-d", server.conninfo(database: source)] + selection).status, 0)
+                let sa = try server.runTool("pg_restore", args: ["-f", "-", "--restrict-key", "K", oursSelected]).stdout.text
+                    .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+                let sb = try server.runTool("pg_restore", args: ["-f", "-", "--restrict-key", "K", theirsSelected]).stdout.text
+                    .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-- Dumped by pg_dump version") }
+                let firstDiff = (0..<max(sa.count, sb.count)).first { $0 >= sa.count || $0 >= sb.count || sa[$0] != sb[$0] }
+                XCTAssertNil(firstDiff, "scripts for \(selection) differ (\(major)) at line \(firstDiff.map { $0 + 1 } ?? 0): "
+                             + "\(firstDiff.flatMap { $0 < sa.count ? String(sa[$0]) : nil } ?? "<end>") | \(firstDiff.flatMap { $0 < sb.count ? String(sb[$0]) : nil } ?? "<end>")")
+            }
+
             let target = try server.freshDatabase(prefix: "fixture_copy")
             let restore = try server.runTool("pg_restore", args: ["--exit-on-error", "-d", server.conninfo(database: target), ours])
             XCTAssertEqual(restore.status, 0, "pg_restore \(major): \(restore.stderr.text)")
@@ -159,19 +175,25 @@ final class DumpRoundTripTests: XCTestCase {
         }
     }
 
-    func testDeadServerAndSignalsLeaveNothingBehind() throws {
-        let server = try TestServer.dedicated(major: 15)
-        defer { server.shutdown() }
+    /// A source database with one table big enough that its data takes a while to stream.
+    func makeBigSource(_ server: TestServer) throws -> String {
         let source = try makeSource(server)
         _ = try server.psql("CREATE TABLE big AS SELECT g, md5(g::text) || repeat('y', 200) AS t FROM generate_series(1, 400000) g", database: source)
-        let dir = try Fixtures.temporaryDirectory("dump-fail")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let archive = dir.appendingPathComponent("x.dump").path
+        return source
+    }
 
-        // SIGINT while the data of the big table streams.
+    func assertEmpty(_ dir: URL, _ what: String, _ output: String) throws {
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "\(what) left files: \(output)")
+    }
+
+    func testSIGINTLeavesNothingBehind() throws {
+        let server = try TestServer.shared(major: 15)
+        let source = try makeBigSource(server)
+        let dir = try Fixtures.temporaryDirectory("dump-sigint")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let p = Process()
         p.executableURL = Fixtures.pgfunnelBinary
-        p.arguments = ["dump", "-Z", "9", "-d", server.conninfo(database: source), "-f", archive]
+        p.arguments = ["dump", "-Z", "9", "-d", server.conninfo(database: source), "-f", dir.appendingPathComponent("x.dump").path]
         let err = Pipe()
         p.standardError = err
         try p.run()
@@ -180,19 +202,52 @@ final class DumpRoundTripTests: XCTestCase {
         p.waitUntilExit()
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertNotEqual(p.terminationStatus, 0, text)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "SIGINT left files: \(text)")
+        try assertEmpty(dir, "SIGINT", text)
+    }
 
-        // A full disk: the file-size limit makes writes fail with EFBIG, as a full disk fails them with ENOSPC.
+    /// A real full disk: a 4 MB tmpfs mounted for the test (the archive of the source is about
+    /// 20 MB at -Z 0). Needs root, as CI and the test harness run.
+    func testFullDiskLeavesNothingBehind() throws {
+        guard getuid() == 0 else { throw XCTSkip("mounting a tmpfs needs root") }
+        let server = try TestServer.shared(major: 15)
+        let source = try makeBigSource(server)
+        let dir = try Fixtures.temporaryDirectory("dump-fulldisk")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let mount = try ProcessRunner.run(executable: URL(fileURLWithPath: "/bin/mount"),
+                                          arguments: ["-t", "tmpfs", "-o", "size=4m", "pgfunnel-test", dir.path])
+        XCTAssertEqual(mount.status, 0, "mount: \(mount.stderr.text)")
+        guard mount.status == 0 else { return }
+        defer { _ = try? ProcessRunner.run(executable: URL(fileURLWithPath: "/bin/umount"), arguments: [dir.path]) }
+        let result = try pgfunnel(["dump", "-Z", "0", "-d", server.conninfo(database: source), "-f", dir.appendingPathComponent("x.dump").path])
+        XCTAssertEqual(result.status, 1, result.stderr.text)
+        XCTAssertTrue(result.stderr.text.contains("pgfunnel: error:") && result.stderr.text.contains("No space left on device"),
+                      result.stderr.text)
+        try assertEmpty(dir, "full disk", result.stderr.text)
+    }
+
+    /// A file-size limit (EFBIG) fails writes the way quotas do.
+    func testFileSizeLimitLeavesNothingBehind() throws {
+        let server = try TestServer.shared(major: 15)
+        let source = try makeBigSource(server)
+        let dir = try Fixtures.temporaryDirectory("dump-fsize")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let limited = try ProcessRunner.run(executable: URL(fileURLWithPath: "/bin/sh"), arguments: [
-            "-c", "ulimit -f 200; exec \"$0\" \"$@\"", Fixtures.pgfunnelBinary.path, "dump", "-d", server.conninfo(database: source), "-f", archive])
+            "-c", "ulimit -f 200; exec \"$0\" \"$@\"", Fixtures.pgfunnelBinary.path, "dump", "-d", server.conninfo(database: source),
+            "-f", dir.appendingPathComponent("x.dump").path])
         XCTAssertNotEqual(limited.status, 0)
         XCTAssertTrue(limited.stderr.text.contains("pgfunnel: error:"), limited.stderr.text)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "full disk left files")
+        try assertEmpty(dir, "file-size limit", limited.stderr.text)
+    }
 
-        // The server dying mid-dump.
+    func testDeadServerLeavesNothingBehind() throws {
+        let server = try TestServer.dedicated(major: 15)
+        defer { server.shutdown() }
+        let source = try makeBigSource(server)
+        let dir = try Fixtures.temporaryDirectory("dump-deadserver")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let q = Process()
         q.executableURL = Fixtures.pgfunnelBinary
-        q.arguments = ["dump", "-Z", "9", "-d", server.conninfo(database: source), "-f", archive]
+        q.arguments = ["dump", "-Z", "9", "-d", server.conninfo(database: source), "-f", dir.appendingPathComponent("x.dump").path]
         let qerr = Pipe()
         q.standardError = qerr
         try q.run()
@@ -202,6 +257,6 @@ final class DumpRoundTripTests: XCTestCase {
         let qtext = String(decoding: qerr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(q.terminationStatus, 1, qtext)
         XCTAssertTrue(qtext.contains("pgfunnel: error:"), qtext)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "dead server left files")
+        try assertEmpty(dir, "dead server", qtext)
     }
 }

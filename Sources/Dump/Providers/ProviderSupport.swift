@@ -18,7 +18,7 @@ extension ProviderContext {
     /// Adds an object pg_dump would consider: extension members get no definition but a
     /// dependency on their extension (checkExtensionMembership's addObjectDependency) and keep
     /// their ACL component; other objects are dumped when `dumped` says so. Returns nil for
-    /// objects pg_dump does not dump at all.
+    /// objects pg_dump does not dump at all (they stay in the graph for the sort only).
     @discardableResult
     func addObject(_ kind: DumpObjectKind, _ id: CatalogId, name: String, namespace: String?, dumped: Bool,
                    membership: ExtensionMembership) -> DumpObject? {
@@ -26,12 +26,24 @@ extension ProviderContext {
         if let ext = membership.owningExtension(of: id) {
             object.dumpDefinition = false
             object.dumpData = false
-            if let extObject = graph.object(catalogId: CatalogId(tableOid: SystemCatalog.pgExtension, oid: ext)) {
-                object.dependencies.append(extObject.dumpId)
-            }
-            return graph.add(object)
+            let extObject = graph.object(catalogId: CatalogId(tableOid: SystemCatalog.pgExtension, oid: ext))
+            if let extObject { object.dependencies.append(extObject.dumpId) }
+            graph.add(object)
+            // Members keep only what their extension's dump contains (checkExtensionMembership):
+            // their ACLs when the extension is dumped or built in (selectDumpableExtension gives
+            // initdb's extensions the ACL component), nothing when it is left out (-n, -t).
+            let keepsACL = extObject.map { $0.dumpDefinition || $0.catalogId.oid < firstNormalObjectId } ?? false
+            return keepsACL ? object : nil
         }
-        guard dumped else { return nil }
+        guard dumped else {
+            // pg_dump sorts every object it read, dumped or not: a dependency path through an
+            // object outside the selection (-n, -N) still orders the ones inside it. The object
+            // stays in the graph without anything to emit; callers get nil and skip it.
+            object.dumpDefinition = false
+            object.dumpData = false
+            graph.add(object)
+            return nil
+        }
         return graph.add(object)
     }
 

@@ -4,7 +4,7 @@ import DDL
 
 /// EVENT TRIGGER, PUBLICATION, PUBLICATION TABLE, PUBLICATION TABLES IN SCHEMA and SUBSCRIPTION
 /// entries, all post-data. Publication members are dumped only with their table's (schema's)
-/// definition; subscriptions only when the session is a superuser (getSubscriptions).
+/// definition (up to pg_dump 17; 18 keeps them with the publication); subscriptions only when the session is a superuser (getSubscriptions).
 ///
 /// Sort names: publication tables and schemas carry the table's (schema's) name and namespace,
 /// as pg_dump's dobj.name does.
@@ -35,9 +35,12 @@ public enum PublicationsProvider: CatalogProvider {
             }
         }
 
+        // pg_dump 18 keeps a dumped publication's members even when -N/-T leave their table or
+        // schema out (15 to 17 drop them); measured against the 15, 16, 17 and 18 binaries.
+        let membersFollowSelection = context.render.pgDumpMajor < 18
         for t in try PublicationCatalog.publicationTables(c, serverVersion: v) {
             guard let p = publications[t.publicationOid],
-                  context.selection.includesTable(schema: t.tableSchema, name: t.tableName),
+                  !membersFollowSelection || context.selection.includesTable(schema: t.tableSchema, name: t.tableName),
                   !membership.contains(CatalogId(tableOid: SystemCatalog.pgClass, oid: t.tableOid)) else { continue }
             let object = context.graph.add(DumpObject(kind: .publicationRel, catalogId: t.id, name: t.tableName, namespace: t.tableSchema))
             object.dumpDefinition = context.includesEverything
@@ -50,7 +53,8 @@ public enum PublicationsProvider: CatalogProvider {
         }
 
         for s in try PublicationCatalog.publicationSchemas(c, serverVersion: v) {
-            guard let p = publications[s.publicationOid], context.selection.includesSchema(s.schemaName) else { continue }
+            guard let p = publications[s.publicationOid], !membersFollowSelection || context.selection.includesSchema(s.schemaName)
+            else { continue }
             let object = context.graph.add(DumpObject(kind: .publicationTableInSchema, catalogId: s.id, name: s.schemaName,
                                                       namespace: s.schemaName))
             object.dumpDefinition = context.includesEverything

@@ -144,7 +144,9 @@ enum RelationPostData {
         // Indexes of ancestors too: a dumped partition's index is attached to its parent's even
         // when the parent itself is not dumped (-t partition).
         let indexTables = set.interesting.filter { set.relation($0)?.hasIndex ?? false }.sorted()
+        PhaseTrace.mark("before index query")
         let rows = try PostDataCatalog.indexes(context.connection, relations: indexTables, serverVersion: context.serverVersion)
+        PhaseTrace.mark("index rows loaded")
         var indexObjects: [UInt32: (DumpObject, IndexRow)] = [:]
         for x in rows {
             guard let t = set.relation(x.relationOid) else { continue }

@@ -11,8 +11,10 @@ import Postgres
 public enum RelationsProvider: CatalogProvider {
     public static func load(_ context: ProviderContext) throws {
         let set = try RelationSet.load(context)
+        PhaseTrace.mark("relation rows loaded")
         addNamespaces(set, context)
         let (tableIds, dataObjects) = addRelations(set, context)
+        PhaseTrace.mark("relation objects added")
         try RelationPostData.add(set, tableIds: tableIds, dataObjects: dataObjects, context)
     }
 
