@@ -51,7 +51,7 @@ final class GlobalsEntriesTests: XCTestCase {
             "TABLESPACE|fast", "TABLESPACE OPTIONS|fast", "COMMENT|TABLESPACE fast",
         ])
         XCTAssertTrue(e.allSatisfy { $0.isGlobalObject && $0.owner == nil && $0.namespace == nil && $0.dropStatement == nil })
-        XCTAssertEqual(e.filter { $0.section != .none }.map(\.section), Array(repeating: .preData, count: 7))
+        XCTAssertEqual(e.filter { $0.section != .none }.map(\.section), Array(repeating: .preData, count: 8))
         // Concatenated, the definitions are exactly the statements of dumpall -g.
         var o = GlobalsDDL.Options()
         o.restrictKey = "k"
