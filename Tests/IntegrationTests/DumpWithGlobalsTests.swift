@@ -137,6 +137,18 @@ final class DumpWithGlobalsTests: XCTestCase {
                        "app_owner\n")
         let freshGlobals = try fresh.runTool("pg_dumpall", args: ["-g", "--restrict-key", Self.key])
         XCTAssertEqual(freshGlobals.stdout.text, originalGlobals.stdout.text, "replayed globals differ")
+        // pgfunnel restore -d: with the globals every role exists already (errors counted, exit 1);
+        // --no-globals skips them and restores cleanly.
+        try fresh.createDatabase("again")
+        let replayed = try pgfunnel(fresh, ["restore", "-d", "again", archive])
+        XCTAssertEqual(replayed.status, 1)
+        XCTAssertTrue(replayed.stderr.text.contains("role \"app_owner\" already exists"), replayed.stderr.text)
+        try fresh.dropDatabase("again")
+        try fresh.createDatabase("again")
+        let clean = try pgfunnel(fresh, ["restore", "--no-globals", "-d", "again", archive])
+        XCTAssertEqual(clean.status, 0, clean.stderr.text)
+        XCTAssertEqual(clean.stderr.text, "")
+        XCTAssertEqual(try fresh.psql("SELECT tableowner FROM pg_tables WHERE tablename = 'items'", database: "again"), "app_owner\n")
         // The membership came back: auditor reads through "Read Only".
         XCTAssertEqual(try fresh.psql("SET ROLE auditor; SELECT count(*) FROM public.items", database: "appdb"), "500\n")
     }
