@@ -26,6 +26,10 @@ public struct DumpOptions {
     public var noSubscriptions = false
     /// --section: the sections the archive keeps (all when nil).
     public var sections: Set<ArchiveSection>?
+    /// --with-globals: roles, memberships and tablespaces as the archive's first entries.
+    public var withGlobals = false
+    /// --no-role-passwords (with --with-globals): read pg_roles, which needs no superuser.
+    public var noRolePasswords = false
     public init() {}
 }
 
@@ -41,6 +45,8 @@ public final class DumpRunner {
     public let render: RenderContext
     /// Reports what is being done (for -v and progress).
     public var log: (String) -> Void = { _ in }
+    /// The progress line, when shown: one step per data entry.
+    public var progress: ProgressReporter?
 
     public init(connection: Connection, options: DumpOptions) throws {
         session = try DumpSession(connection: connection, options: options.session)
@@ -76,8 +82,14 @@ public final class DumpRunner {
         PhaseTrace.mark("session ready")
         let graph = DumpGraph()
         log("reading catalog")
+        progress?.begin("reading catalog")
         let metadata = try ObjectMetadata.load(connection: connection)
         let emitter = DumpEmitter(graph: graph, context: render)
+        if options.withGlobals {
+            // Before every provider: the globals take the lowest dump ids and lead the TOC.
+            log("reading global objects")
+            try GlobalsEntries.emit(emitter, connection: connection, options: options, warn: { log("warning: \($0)") })
+        }
         emitter.initialPrivileges = try InitialPrivileges.load(connection)
         let context = ProviderContext(connection: connection, render: render, selection: options.selection,
                                       metadata: metadata, graph: graph)
@@ -148,9 +160,13 @@ public final class DumpRunner {
         let writer = try ArchiveWriter(output: output, header: header, entries: emitter.takeEntries(), level: options.compressionLevel,
                                        compressJobs: options.compressJobs, digests: options.writeManifest && output.path != nil)
         PhaseTrace.mark("header and TOC written")
+        progress?.setTotal(writer.entries.filter { $0.hasData && emitter.dataSources[$0.dumpId] != nil }.count)
         for entry in writer.entries where entry.hasData {
             guard let source = emitter.dataSources[entry.dumpId] else { continue }
-            log("dumping contents of \(entry.desc) \(entry.namespace.map { $0 + "." } ?? "")\(entry.tag)")
+            let name = "\(entry.desc) \(entry.namespace.map { $0 + "." } ?? "")\(entry.tag)"
+            log("dumping contents of \(name)")
+            progress?.begin(name)
+            defer { progress?.entryDone() }
             // Large-object sources write their own BLOBS block; everything else is one data stream.
             if entry.desc == "BLOBS" {
                 try source.write(to: writer)

@@ -50,6 +50,8 @@ public final class ArchiveRestorer {
     public var makeWorkerTarget: (() throws -> (ArchiveReader, RestoreTarget))?
     /// How far each connection's data decompression may run ahead of its COPY.
     public var readAhead = ReadAheadSettings.fromEnvironment
+    /// The progress line, when shown: one step per restored entry, data bytes as they are read.
+    public var progress: ProgressReporter?
     private var workers: [ArchiveRestorer] = []
 
     public init(reader: ArchiveReader, options: RestoreOptions, release: PgRestoreRelease? = nil,
@@ -80,6 +82,7 @@ public final class ArchiveRestorer {
         self.plan = leader.plan
         self.readAhead = leader.readAhead
         self.isParallelWorker = true
+        self.progress = leader.progress
         try setFixedOutputState()
     }
 
@@ -165,6 +168,7 @@ public final class ArchiveRestorer {
         try setFixedOutputState()
 
         if options.clean { try emitDrops() }
+        progress?.setTotal(ordered.filter { !reqs($0).intersection([.schema, .data]).isEmpty }.count)
 
         if parallelJobs > 1, target.isDatabase, let factory = makeWorkerTarget {
             let scheduler = ParallelRestoreScheduler(entries: ordered, fileSize: reader.fileSizeIfKnown)

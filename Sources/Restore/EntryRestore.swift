@@ -4,6 +4,8 @@ import Postgres
 /// restore_toc_entry and the session-state helpers around it.
 extension ArchiveRestorer {
     func restoreEntry(_ te: TocEntry) throws {
+        progress?.begin("\(te.desc) \(te.namespace.map { $0 + "." } ?? "")\(te.tag)")
+        defer { progress?.entryDone() }
         target.enterEntry(te)
         let r = reqs(te)
         summary.entriesProcessed += 1
@@ -62,6 +64,7 @@ extension ArchiveRestorer {
                         // Decompression runs on its own thread ahead of the COPY (issue 6).
                         try reader.readDataAhead(of: te, settings: readAhead) { b in
                             summary.dataBytes += Int64(b.count)
+                            progress?.add(bytes: b.count)
                             try target.copyData(b)
                         }
                         try target.endCopy(tag: te.tag)
@@ -69,6 +72,7 @@ extension ArchiveRestorer {
                         try reader.readData(of: te) { event in
                             if case let .bytes(b) = event {
                                 summary.dataBytes += Int64(b.count)
+                                progress?.add(bytes: b.count)
                                 try target.otherData(b)
                             }
                         }
@@ -105,6 +109,7 @@ extension ArchiveRestorer {
                 try target.beginLargeObject(oid: oid, createFirst: createFirst)
             case let .bytes(b):
                 summary.dataBytes += Int64(b.count)
+                progress?.add(bytes: b.count)
                 try target.largeObjectData(b)
             case let .largeObjectEnd(oid):
                 try target.endLargeObject(oid: oid)

@@ -75,6 +75,7 @@ struct EntrySelector {
         case "DATABASE", "DATABASE PROPERTIES": return o.createDatabase ? .schema : []
         default: break
         }
+        if o.noGlobals && te.isGlobalObject { return [] }
         if o.noPrivileges && isACL(te) { return [] }
         if o.noComments && te.desc == "COMMENT" { return [] }
         if te.desc == "COMMENT" || te.desc == "SECURITY LABEL" {

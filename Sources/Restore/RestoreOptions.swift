@@ -22,6 +22,8 @@ public struct RestoreOptions: Sendable {
     public var noSecurityLabels = false
     public var noTablespaces = false
     public var noTableAccessMethod = false
+    /// --no-globals: leave out the entries of `dump --with-globals` (TocEntry.isGlobalObject).
+    public var noGlobals = false
     public var noDataForFailedTables = false
     public var strictNames = false
     public var schemaNames: [String] = []         // -n

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Restore
 
@@ -17,6 +18,7 @@ final class StderrDiagnostics: RestoreDiagnostics {
     func error(_ message: String) { printError("pgfunnel: error: \(message)") }
 }
 
+/// One message line on standard error; a progress line on the terminal is erased first.
 func printError(_ line: String) {
-    FileHandle.standardError.write((line + "\n").data(using: .utf8)!)
+    ProgressReporter.writeMessage(line + "\n")
 }

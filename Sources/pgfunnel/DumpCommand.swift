@@ -17,12 +17,14 @@ struct DumpCommand: ParsableCommand {
         Examples:
           pgfunnel dump -f db.dump mydb
           pgfunnel dump -d "host=/tmp port=5432" -n sales -Z zstd -f sales.dump
+          pgfunnel dump --with-globals -f db.dump mydb    # roles and tablespaces too
         """)
 
     @Argument(help: "Database to dump (or use -d).")
     var database: String?
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Option(name: [.customShort("f"), .customLong("file")], help: "Output file (standard output when omitted).")
     var file: String?
@@ -80,6 +82,10 @@ struct DumpCommand: ParsableCommand {
     @Flag(name: .customLong("enable-row-security")) var enableRowSecurity = false
     @Option(name: .customLong("restrict-key"), help: "With -F p: use this string as the psql \\restrict key.")
     var restrictKey: String?
+    @Flag(name: .customLong("with-globals"), help: "Also put the cluster's roles, memberships and tablespaces (what `dumpall -g` prints) into the archive, as its first entries.")
+    var withGlobals = false
+    @Flag(name: .customLong("no-role-passwords"), help: "With --with-globals: leave out role passwords (reads pg_roles; no superuser needed).")
+    var noRolePasswords = false
     @Flag(name: .customLong("no-manifest"), help: "Do not write ARCHIVE.manifest.json.")
     var noManifest = false
     @OptionGroup var extra: DumpExtraOptions
@@ -87,6 +93,8 @@ struct DumpCommand: ParsableCommand {
     func run() throws {
         var options = DumpOptions()
         if dataOnly && schemaOnly { throw CommandFailure("options -s/--schema-only and -a/--data-only cannot be used together") }
+        // Roles and tablespaces are definitions: a data-only archive has no place for them.
+        if dataOnly && withGlobals { throw CommandFailure("options --with-globals and -a/--data-only cannot be used together") }
         guard format == "c" || format == "custom" || format == "p" || format == "plain" else {
             throw CommandFailure("invalid output format \"\(format)\" specified (pgfunnel writes c and p)")
         }
@@ -121,6 +129,8 @@ struct DumpCommand: ParsableCommand {
         options.noTableAccessMethod = noTableAccessMethod
         options.noToastCompression = noToastCompression
         options.writeManifest = !noManifest
+        options.withGlobals = withGlobals
+        options.noRolePasswords = noRolePasswords
         let log: (String) -> Void = { [verbose] in if verbose { printError("pgfunnel: \($0)") } }
         try SignalCleanup.run {
             let conn = try Connection(parameters: params, passwordProvider: connection.passwordProvider)
@@ -135,6 +145,10 @@ struct DumpCommand: ParsableCommand {
             SignalCleanup.install(output)
             let runner = try DumpRunner(connection: conn, options: options)
             runner.log = log
+            let progress = progressOptions.reporter(verb: "dumping", outputIsStdout: file == nil || file == "-")
+            defer { progress?.finish() }
+            runner.progress = progress
+            if let progress { output.onWrite = { progress.add(bytes: $0) } }
             if plain { options.writeManifest = false }
             try runner.write(to: output)
             if plain {

@@ -23,6 +23,7 @@ struct ExportCommand: ParsableCommand {
     var database: String?
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Option(name: [.customShort("t"), .customLong("table")], help: "Table to export: NAME or SCHEMA.NAME (double-quote mixed-case names).")
     var table: String?
@@ -79,9 +80,22 @@ struct ExportCommand: ParsableCommand {
             let out = try OutputFile(path: file, sync: !noSync)
             output = out
             SignalCleanup.install(out)
+            let progress = progressOptions.reporter(verb: "exporting", outputIsStdout: file == nil || file == "-")
+            defer { progress?.finish() }
+            progress?.setTotal(1)
+            progress?.begin(table.map { "TABLE DATA \($0)" } ?? "query")
+            // Bytes received from the server (before --compress), reported per MiB: COPY hands
+            // over one row at a time, too often for a lock each.
+            var pending = 0
             try conn.copyOut(sql) { chunk in
+                if let progress {
+                    pending += chunk.count
+                    if pending >= 1 << 20 { progress.add(bytes: pending); pending = 0 }
+                }
                 try compressor.compress(chunk) { try out.write($0) }
             }
+            progress?.add(bytes: pending)
+            progress?.entryDone()
             try compressor.finish { try out.write($0) }
             try out.commit()
         } catch {

@@ -33,6 +33,7 @@ struct ImportGPBackupCommand: ParsableCommand {
     var file: String?
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Flag(name: [.customShort("e"), .customLong("exit-on-error")], help: "With -d: stop at the first error.")
     var exitOnError = false
@@ -122,16 +123,34 @@ struct ImportGPBackupCommand: ParsableCommand {
             schemas: schemas, tables: tables, dataOnly: dataOnly, schemaOnly: schemaOnly,
             compression: direct ? .none : compression, level: direct ? nil : level))
         var tableLines: [String] = []
+        let reporter = progressOptions.reporter(verb: direct ? "restoring" : "importing",
+                                                outputIsStdout: !direct && (file == nil || file == "-"))
+        defer { reporter?.finish() }
+        // Tables are written in TOC order, so the next TABLE DATA entry is the one in progress.
+        let dataNames = export.entries.filter { $0.desc == "TABLE DATA" }.map { "TABLE DATA \($0.namespace.map { $0 + "." } ?? "")\($0.tag)" }
+        var finished = 0
         let progress = { (table: ExportedTable) in
+            if !direct {
+                finished += 1
+                reporter?.entryDone()
+                reporter?.begin(finished < dataNames.count ? dataNames[finished] : "")
+            }
             tableLines.append("rows: \(table.name): \(table.rows) (rowscopied \(table.rowsCopied), \(table.segmentFiles) segment part(s))")
         }
         let summary: ArchiveExportSummary
         var errors = 0
         if direct {
-            (summary, errors) = try restoreDirectly(export, progress: progress)
+            (summary, errors) = try restoreDirectly(export, progress: progress, reporter: reporter)
         } else {
-            summary = try export.write(to: OutputFile(path: file ?? "-"), progress: progress)
+            let output = try OutputFile(path: file ?? "-")
+            if let reporter {
+                reporter.setTotal(dataNames.count)
+                reporter.begin(dataNames.first ?? "")
+                output.onWrite = { reporter.add(bytes: $0) }
+            }
+            summary = try export.write(to: output, progress: progress)
         }
+        reporter?.finish()
         for line in tableLines { log.add(line) }
         let destination = direct ? "database \(connection.dbname ?? "")" : (file == nil || file == "-" ? "standard output" : file!)
         log.add("imported \(summary.tables.count) table(s), \(summary.totalRows) row(s) matching rowscopied, "
@@ -142,7 +161,8 @@ struct ImportGPBackupCommand: ParsableCommand {
     /// Replays the import into the -d database with pgfunnel's restore engine through one
     /// connection. The engine reads the archive's TOC from a pipe; each table's rows go from the
     /// segment files straight into its COPY (StreamingImportTarget), never through a file.
-    private func restoreDirectly(_ export: ArchiveExport, progress: @escaping (ExportedTable) -> Void) throws -> (ArchiveExportSummary, Int) {
+    private func restoreDirectly(_ export: ArchiveExport, progress: @escaping (ExportedTable) -> Void,
+                                 reporter: ProgressReporter?) throws -> (ArchiveExportSummary, Int) {
         var options = RestoreOptions()
         options.exitOnError = exitOnError || singleTransaction
         options.singleTransaction = singleTransaction
@@ -152,6 +172,7 @@ struct ImportGPBackupCommand: ParsableCommand {
         let target = StreamingImportTarget(inner: database, sources: export.dataSourcesByDumpId, progress: progress)
         let skeleton = try SkeletonArchivePipe(export: export)
         let restorer = try ArchiveRestorer(reader: skeleton.reader, options: options, target: target, diagnostics: diagnostics)
+        restorer.progress = reporter
         _ = try restorer.run()
         return (ArchiveExportSummary(entryCount: export.entries.count, tables: target.tables), restorer.errorCount)
     }

@@ -31,6 +31,7 @@ struct RestoreCommand: ParsableCommand {
     @OptionGroup var selection: RestoreSelectionOptions
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Option(name: [.customShort("j"), .customLong("jobs")], help: "Use this many parallel jobs to restore (database only).")
     var jobs: Int = 1
@@ -88,6 +89,9 @@ struct RestoreCommand: ParsableCommand {
             let restorer = try ArchiveRestorer(reader: reader, options: options,
                                                release: release.map(PgRestoreRelease.init(major:)),
                                                target: target, diagnostics: diagnostics)
+            let progress = progressOptions.reporter(verb: "restoring", outputIsStdout: file == "-")
+            defer { progress?.finish() }
+            restorer.progress = progress
             _ = try restorer.run()
             try output.commit()
         } catch let e as ArchiveError {
@@ -114,6 +118,9 @@ struct RestoreCommand: ParsableCommand {
                                            release: release.map(PgRestoreRelease.init(major:)),
                                            target: target, diagnostics: diagnostics)
         restorer.parallelJobs = jobs
+        let progress = progressOptions.reporter(verb: "restoring", outputIsStdout: false)
+        defer { progress?.finish() }
+        restorer.progress = progress
         let archivePath = archive
         restorer.makeWorkerTarget = { [target] in
             let workerReader = try ArchiveReader(path: archivePath)

@@ -42,6 +42,8 @@ struct RestoreSelectionOptions: ParsableArguments {
     var noSecurityLabels = false
     @Flag(name: .customLong("no-tablespaces"), help: "Do not restore tablespace assignments.")
     var noTablespaces = false
+    @Flag(name: .customLong("no-globals"), help: "Skip the roles, memberships and tablespaces `dump --with-globals` put into the archive.")
+    var noGlobals = false
     @Flag(name: .customLong("no-table-access-method"), help: "Do not restore table access methods.")
     var noTableAccessMethod = false
     @Flag(name: .customLong("no-data-for-failed-tables"), help: "Do not restore data of tables that could not be created.")
@@ -99,6 +101,7 @@ struct RestoreSelectionOptions: ParsableArguments {
         o.noSubscriptions = noSubscriptions
         o.noSecurityLabels = noSecurityLabels
         o.noTablespaces = noTablespaces
+        o.noGlobals = noGlobals
         o.noTableAccessMethod = noTableAccessMethod
         o.noDataForFailedTables = noDataForFailedTables
         o.strictNames = strictNames

@@ -17,7 +17,9 @@ final class DumpallTests: XCTestCase {
     }
 
     /// A directory the server's OS user owns (TestServer runs postgres as `pgfunnel` under root).
-    func tablespaceDirectory(_ name: String) throws -> String {
+    func tablespaceDirectory(_ name: String) throws -> String { try Self.makeTablespaceDirectory(name) }
+
+    static func makeTablespaceDirectory(_ name: String) throws -> String {
         let dir = try Fixtures.temporaryDirectory("pgfunnel-dumpall-ts").appendingPathComponent(name).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         if getuid() == 0, let pw = getpwnam("pgfunnel") {

@@ -18,6 +18,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--mb", type=int, default=320)
 ap.add_argument("--repeats", type=int, default=2)
 ap.add_argument("--major", type=int, default=15)
+ap.add_argument("--baseline", help="another pgfunnel binary (e.g. main's) to time in the same text runs")
+ap.add_argument("--only-text", action="store_true", help="skip the csv and load runs")
 args = ap.parse_args()
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -47,7 +49,17 @@ with server.Server(args.major) as srv:
                     "pgfunnel --no-sync", [binary, "export", "-t", "t0", "--no-sync", "-f", ours, "-d", srv.conninfo("bench")],
                     repeats=args.repeats)
                 measure.report("export text, no fsync", "psql \\copy", "pgfunnel --no-sync", best)
+                if args.baseline:
+                    best = measure.alternate(
+                        "baseline", [args.baseline, "export", "-t", "t0", "-f", ours, "-d", srv.conninfo("bench")],
+                        "pgfunnel", [binary, "export", "-t", "t0", "-f", ours, "-d", srv.conninfo("bench")],
+                        repeats=args.repeats)
+                    measure.report("export text, baseline binary vs this build", "baseline", "pgfunnel", best)
+                if args.only_text:
+                    break
 
+        if args.only_text:
+            sys.exit(0)
         # Load: text file back into an empty copy, truncated before each run.
         srv.psql("bench", "CREATE TABLE t0_copy (LIKE t0)")
         subprocess.run([binary, "export", "-t", "t0", "-f", ours, "-d", srv.conninfo("bench")], check=True)
