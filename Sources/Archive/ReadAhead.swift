@@ -16,10 +16,14 @@ public struct ReadAheadSettings: Sendable, Equatable {
     public static let standard = ReadAheadSettings(bufferCount: 4, bufferSize: 128 * 1024)
     public static let off = ReadAheadSettings(bufferCount: 0, bufferSize: 0)
 
-    /// `standard`, unless PGFUNNEL_READ_AHEAD says otherwise: "0" (off, for benchmarks comparing
-    /// the two) or "COUNT,KIB".
+    /// `standard` on machines with 4 cores or more, `off` below, unless PGFUNNEL_READ_AHEAD says
+    /// otherwise: "0" (off) or "COUNT,KIB". On 2 cores the extra thread competes with the
+    /// thread feeding libpq and with a local server: scripts/bench/restore_database.py's archive
+    /// restored in 3.56 s without it and 4.33 s with it (-j 1, best of 3; -j 2: 3.02 s / 3.32 s).
     public static var fromEnvironment: ReadAheadSettings {
-        guard let raw = ProcessInfo.processInfo.environment["PGFUNNEL_READ_AHEAD"] else { return .standard }
+        guard let raw = ProcessInfo.processInfo.environment["PGFUNNEL_READ_AHEAD"] else {
+            return ProcessInfo.processInfo.activeProcessorCount >= 4 ? .standard : .off
+        }
         if raw == "0" { return .off }
         let parts = raw.split(separator: ",").compactMap { Int($0) }
         guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { return .standard }
