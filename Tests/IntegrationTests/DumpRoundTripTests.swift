@@ -209,11 +209,10 @@ final class DumpRoundTripTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "\(what) left files: \(output)")
     }
 
-    func testSIGINTLeavesNothingBehind() throws {
-        let server = try TestServer.shared(major: 15)
-        let source = try makeBigSource(server)
-        let dir = try Fixtures.temporaryDirectory("dump-sigint")
-        defer { try? FileManager.default.removeItem(at: dir) }
+    /// Starts a -Z 9 dump of `source` into `dir`, lets it stream for a moment, calls `interrupt`
+    /// and returns the dump's exit status and standard error.
+    func dumpInterrupted(_ server: TestServer, _ source: String, into dir: URL,
+                         by interrupt: (Process) throws -> Void) throws -> (status: Int32, stderr: String) {
         let p = Process()
         p.executableURL = Fixtures.pgfunnelBinary
         p.arguments = ["dump", "-Z", "9", "-d", server.conninfo(database: source), "-f", dir.appendingPathComponent("x.dump").path]
@@ -221,11 +220,19 @@ final class DumpRoundTripTests: XCTestCase {
         p.standardError = err
         try p.run()
         Thread.sleep(forTimeInterval: 0.8)
-        kill(p.processIdentifier, SIGINT)
+        try interrupt(p)
         p.waitUntilExit()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertNotEqual(p.terminationStatus, 0, text)
-        try assertEmpty(dir, "SIGINT", text)
+        return (p.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    func testSIGINTLeavesNothingBehind() throws {
+        let server = try TestServer.shared(major: 15)
+        let source = try makeBigSource(server)
+        let dir = try Fixtures.temporaryDirectory("dump-sigint")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try dumpInterrupted(server, source, into: dir) { kill($0.processIdentifier, SIGINT) }
+        XCTAssertNotEqual(result.status, 0, result.stderr)
+        try assertEmpty(dir, "SIGINT", result.stderr)
     }
 
     /// A real full disk: a 4 MB tmpfs mounted for the test (the archive of the source is about
@@ -268,18 +275,9 @@ final class DumpRoundTripTests: XCTestCase {
         let source = try makeBigSource(server)
         let dir = try Fixtures.temporaryDirectory("dump-deadserver")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let q = Process()
-        q.executableURL = Fixtures.pgfunnelBinary
-        q.arguments = ["dump", "-Z", "9", "-d", server.conninfo(database: source), "-f", dir.appendingPathComponent("x.dump").path]
-        let qerr = Pipe()
-        q.standardError = qerr
-        try q.run()
-        Thread.sleep(forTimeInterval: 0.8)
-        try server.kill()
-        q.waitUntilExit()
-        let qtext = String(decoding: qerr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(q.terminationStatus, 1, qtext)
-        XCTAssertTrue(qtext.contains("pgfunnel: error:"), qtext)
-        try assertEmpty(dir, "dead server", qtext)
+        let result = try dumpInterrupted(server, source, into: dir) { _ in try server.kill() }
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("pgfunnel: error:"), result.stderr)
+        try assertEmpty(dir, "dead server", result.stderr)
     }
 }
