@@ -5,42 +5,39 @@ import Foundation
 /// data offset filled in (same size, so it fits in place); on a pipe the offsets stay "not set",
 /// which pg_restore handles by scanning, exactly as with pg_dump writing to stdout.
 ///
-/// Data is streamed: a table never sits in memory, only one chunk of compressed output does.
+/// Data is streamed through a DataPipeline: the caller's thread only copies bytes into blocks,
+/// compression and file writes happen on other threads, and a table never sits in memory.
+/// Calls come from one thread; the pipeline's writer thread is the only other one touching the
+/// output until `finish`.
 public final class ArchiveWriter {
     public let header: ArchiveHeader
     public private(set) var entries: [TocEntry]
     private let output: OutputFile
-    private let level: Int?
     /// Compression threads for gzip and zstd data (see `compressJobs` in init).
     public let compressJobs: Int
-    /// gzip and zstd compressors live as long as the writer: their threads and states serve
-    /// one data stream after another instead of being set up again for each table.
-    private var sharedCompressor: StreamCompressor?
+    private let canPatch: Bool
     private var tocOffset: Int64 = 0
     private var indexByDumpId: [Int: Int] = [:]
-    private var openStream: DataStreamState?
-    /// Rows, bytes and checksum of each data entry's uncompressed stream, for the manifest.
-    private var digests: [Int: DataDigest] = [:]
-    /// Off when no manifest will be written: hashing every byte on the thread that reads COPY
-    /// data would only slow the dump down.
-    private let keepsDigests: Bool
-    private var currentDigestId: Int?
-    /// Largest chunk written at once; pg_restore allocates a buffer per chunk length.
-    static let chunkSize = 128 * 1024
+    private let sink: ArchiveDataSink
+    private let pipeline: DataPipeline
+
+    private enum OpenBlock { case none, data, largeObjects, largeObject }
+    private var open = OpenBlock.none
+    /// The BLOBS entry being written: its large objects' bytes count towards its digest.
+    private var largeObjectsDumpId = 0
 
     /// - Parameters:
     ///   - level: compression level for gzip (1-9, nil = zlib default) or zstd/lz4.
-    ///   - compressJobs: threads compressing gzip and zstd data; nil = one per core. The gzip
-    ///     output is the same bytes whatever the number (ParallelZlibCompressor).
+    ///   - compressJobs: threads compressing gzip and zstd data; nil = one per core. The output
+    ///     is the same bytes whatever the number (ParallelDeflateCodec, libzstd's workers).
     ///   - digests: count rows and hash data for a manifest (`finish(writeManifest: true)`).
     public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil, compressJobs: Int? = nil,
                 digests: Bool = true) throws {
-        self.keepsDigests = digests
         self.output = output
         self.header = header
-        self.level = level
         self.compressJobs = max(1, compressJobs ?? Self.defaultCompressJobs)
         self.entries = entries
+        canPatch = output.canPatch
         for (i, e) in entries.enumerated() {
             guard indexByDumpId[e.dumpId] == nil else {
                 throw ArchiveError.inconsistentToc(file: output.path ?? "standard output", detail: "dump ID \(e.dumpId) appears twice")
@@ -50,46 +47,46 @@ public final class ArchiveWriter {
             self.entries[i].dataState = e.hasData ? .notSet : .noData
             self.entries[i].dataOffset = 0
         }
+        let (codec, blocks) = try Self.codec(for: header.compression.algorithm, level: level, jobs: self.compressJobs)
+        sink = ArchiveDataSink(output: output, intSize: header.intSize, offSize: header.offSize, keepsDigests: digests)
         var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
         enc.header(header)
         try output.write(enc.bytes)
         tocOffset = output.position
-        try output.write(encodeToc())
+        try output.write(Self.encodeToc(self.entries, header: header))
+        // Started last: nothing else writes to `output` until `finish` has stopped it.
+        pipeline = DataPipeline(codec: codec, sink: sink, maximumBlocks: blocks)
+    }
+
+    deinit {
+        // An abandoned dump: the writer thread must be gone before the output file is removed.
+        pipeline.abandon()
     }
 
     /// One per core, capped so that the blocks in flight stay a few MB on large machines.
     public static var defaultCompressJobs: Int { min(ProcessInfo.processInfo.activeProcessorCount, 16) }
 
-    /// The compressor for the next data stream.
-    private func streamCompressor() throws -> StreamCompressor {
-        let algorithm = header.compression.algorithm
-        let lvl = level ?? -1
+    /// The codec for every data stream, and how many blocks may be in flight for it.
+    static func codec(for algorithm: CompressionAlgorithm, level: Int?, jobs: Int) throws -> (BlockCodec, Int) {
         switch algorithm {
-        case .gzip where lvl != 0:
-            if sharedCompressor == nil { sharedCompressor = try ParallelZlibCompressor(level: lvl, workers: compressJobs) }
-            (sharedCompressor as? ParallelZlibCompressor)?.reset()
-            return sharedCompressor!
+        case .gzip where (level ?? -1) != 0:
+            // Two blocks per worker keep every worker fed while the writer waits for the oldest;
+            // two more are the block being filled and the one being written.
+            return (try ParallelDeflateCodec(level: level ?? -1, workers: jobs), 2 * jobs + 2)
         case .zstd:
-            if sharedCompressor == nil { sharedCompressor = try ZstdCompressor(level: level ?? 3, workers: compressJobs) }
-            (sharedCompressor as? ZstdCompressor)?.reset()
-            return sharedCompressor!
+            // One compressor for all streams: libzstd's worker threads are started once.
+            let zstd = try ZstdCompressor(level: level ?? 3, workers: jobs)
+            return (SerialBlockCodec { zstd.reset(); return zstd }, 4)
         default:
-            return try makeCompressor(for: algorithm, level: level)
+            return (SerialBlockCodec { try makeCompressor(for: algorithm, level: level) }, 4)
         }
     }
 
-    private func encodeToc() -> [UInt8] {
+    private static func encodeToc(_ entries: [TocEntry], header: ArchiveHeader) -> [UInt8] {
         var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
         enc.int(entries.count)
         for e in entries { enc.entry(e, version: header.version) }
         return enc.bytes
-    }
-
-    private struct DataStreamState {
-        var dumpId: Int
-        var codec: StreamCompressor
-        var pending: [UInt8]
-        var largeObjects: Bool
     }
 
     // MARK: table data
@@ -97,21 +94,15 @@ public final class ArchiveWriter {
     /// Starts the data block of an entry (TABLE DATA, SEQUENCE SET data...).
     public func beginData(dumpId: Int) throws {
         try beginBlock(dumpId: dumpId, type: .data)
-        openStream?.codec = try streamCompressor()
+        try pipeline.beginStream(id: dumpId)
+        open = .data
     }
 
     /// Appends uncompressed bytes to the open data stream.
+    @inline(__always)
     public func writeData(_ bytes: UnsafeRawBufferPointer) throws {
-        guard var s = openStream else { throw misuse("writeData outside a data block") }
-        openStream = nil
-        var codec = s.codec
-        // Swapped out rather than copied, so `pending` is the buffer's only owner and appending
-        // to it never copies the 128 KiB chunk.
-        var pending: [UInt8] = []
-        swap(&pending, &s.pending)
-        defer { openStream = DataStreamState(dumpId: s.dumpId, codec: codec, pending: pending, largeObjects: s.largeObjects) }
-        if keepsDigests { digests[s.dumpId, default: DataDigest()].update(bytes) }
-        try codec.compress(bytes) { try self.emit($0, into: &pending) }
+        guard open == .data || open == .largeObject else { throw misuse("writeData outside a data block") }
+        try pipeline.append(bytes)
     }
 
     public func writeData(_ text: String) throws {
@@ -121,13 +112,9 @@ public final class ArchiveWriter {
 
     /// Ends the data block: finishes the compressed stream and writes the zero-length end marker.
     public func endData() throws {
-        guard let s = openStream, !s.largeObjects else { throw misuse("endData without beginData") }
-        openStream = nil
-        var codec = s.codec
-        var pending = s.pending
-        try codec.finish { try self.emit($0, into: &pending) }
-        try flushChunk(&pending)
-        try output.write(intBytes(0))
+        guard open == .data else { throw misuse("endData without beginData") }
+        open = .none
+        try pipeline.endStream()
     }
 
     // MARK: large objects
@@ -135,42 +122,44 @@ public final class ArchiveWriter {
     /// Starts a BLOBS block; each large object is then one compressed stream after its OID.
     public func beginLargeObjects(dumpId: Int) throws {
         try beginBlock(dumpId: dumpId, type: .largeObjects)
-        openStream?.largeObjects = true
+        largeObjectsDumpId = dumpId
+        open = .largeObjects
     }
 
     public func beginLargeObject(oid: UInt32) throws {
-        guard var s = openStream, s.largeObjects else { throw misuse("beginLargeObject outside a BLOBS block") }
+        guard open == .largeObjects else { throw misuse("beginLargeObject outside a BLOBS block") }
         // Written through a C int by pg_dump: OIDs above 2^31 are stored negative.
-        try output.write(intBytes(Int(Int32(bitPattern: oid))))
-        s.codec = try streamCompressor()
-        openStream = s
+        try pipeline.writeRaw(sink.intBytes(Int(Int32(bitPattern: oid))))
+        try pipeline.beginStream(id: largeObjectsDumpId)
+        open = .largeObject
     }
 
     public func endLargeObject() throws {
-        guard let s = openStream, s.largeObjects else { throw misuse("endLargeObject outside a BLOBS block") }
-        openStream = nil
-        var codec = s.codec
-        var pending = s.pending
-        defer { openStream = DataStreamState(dumpId: s.dumpId, codec: codec, pending: pending, largeObjects: true) }
-        try codec.finish { try self.emit($0, into: &pending) }
-        try flushChunk(&pending)
-        try output.write(intBytes(0))
+        guard open == .largeObject else { throw misuse("endLargeObject outside a BLOBS block") }
+        try pipeline.endStream()
+        open = .largeObjects
     }
 
     public func endLargeObjects() throws {
-        guard let s = openStream, s.largeObjects else { throw misuse("endLargeObjects without beginLargeObjects") }
-        openStream = nil
-        try output.write(intBytes(0))
+        guard open == .largeObjects else { throw misuse("endLargeObjects without beginLargeObjects") }
+        try pipeline.writeRaw(sink.intBytes(0))
+        open = .none
     }
 
     // MARK: finishing
 
-    /// Rewrites the TOC with data offsets when the output allows it, then commits the file.
-    /// With `manifest`, also writes ARCHIVE.manifest.json (file outputs only).
+    /// Waits for every queued byte to be written, rewrites the TOC with data offsets when the
+    /// output allows it, then commits the file. With `manifest`, also writes
+    /// ARCHIVE.manifest.json (file outputs only).
     public func finish(writeManifest: Bool = false) throws {
-        if openStream != nil { throw misuse("finish with a data block still open") }
-        if writeManifest && !keepsDigests { throw misuse("manifest requested from a writer made without digests") }
-        if output.canPatch { try output.patch(at: tocOffset, encodeToc()) }
+        if open != .none { throw misuse("finish with a data block still open") }
+        try pipeline.finish()
+        if writeManifest && !sink.keepsDigests { throw misuse("manifest requested from a writer made without digests") }
+        for (i, offset) in sink.offsets {
+            entries[i].dataState = .set
+            entries[i].dataOffset = offset
+        }
+        if canPatch { try output.patch(at: tocOffset, Self.encodeToc(entries, header: header)) }
         try output.commit()
         if writeManifest, let path = output.path { try manifest(for: path).write(to: ArchiveManifest.path(for: path)) }
     }
@@ -179,7 +168,7 @@ public final class ArchiveWriter {
     public func manifest(for path: String) throws -> ArchiveManifest {
         let (sha, size) = try ArchiveManifest.sha256(ofFile: path)
         let data = entries.filter { $0.hasData }.map { e -> ArchiveManifest.DataEntry in
-            let d = digests[e.dumpId] ?? DataDigest()
+            let d = sink.digests[e.dumpId] ?? DataDigest()
             return .init(dumpId: e.dumpId, desc: e.desc, namespace: e.namespace, tag: e.tag,
                          rows: (e.copyStatement ?? "").isEmpty ? 0 : d.rows, bytes: d.bytes, sha256: d.finalize())
         }
@@ -188,43 +177,16 @@ public final class ArchiveWriter {
 
     // MARK: helpers
 
+    /// Queues a data block's header (block type and dump ID), its offset recorded first.
     private func beginBlock(dumpId: Int, type: BlockType) throws {
-        guard openStream == nil else { throw misuse("data block \(dumpId) started inside another") }
+        guard open == .none else { throw misuse("data block \(dumpId) started inside another") }
         guard let i = indexByDumpId[dumpId] else { throw misuse("no TOC entry with dump ID \(dumpId)") }
         guard entries[i].hasData else { throw misuse("TOC entry \(dumpId) was not declared with data") }
-        if output.canPatch {
-            entries[i].dataState = .set
-            entries[i].dataOffset = output.position
-        }
+        if canPatch { try pipeline.markOffset(entry: i) }
         var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
         enc.byte(type.rawValue)
         enc.int(dumpId)
-        try output.write(enc.bytes)
-        openStream = DataStreamState(dumpId: dumpId, codec: PassThroughCodec(), pending: [], largeObjects: false)
-        openStream?.pending.reserveCapacity(Self.chunkSize)
-    }
-
-    private func emit(_ bytes: UnsafeRawBufferPointer, into pending: inout [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = min(Self.chunkSize - pending.count, bytes.count - offset)
-            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]))
-            offset += n
-            if pending.count == Self.chunkSize { try flushChunk(&pending) }
-        }
-    }
-
-    private func flushChunk(_ pending: inout [UInt8]) throws {
-        guard !pending.isEmpty else { return }
-        try output.write(intBytes(pending.count))
-        try pending.withUnsafeBytes { try output.write($0) }
-        pending.removeAll(keepingCapacity: true)
-    }
-
-    private func intBytes(_ v: Int) -> [UInt8] {
-        var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
-        enc.int(v)
-        return enc.bytes
+        try pipeline.writeRaw(enc.bytes)
     }
 
     private func misuse(_ what: String) -> ArchiveError {

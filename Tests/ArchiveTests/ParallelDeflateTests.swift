@@ -3,9 +3,10 @@ import CZlib
 import Foundation
 import XCTest
 
-/// ParallelZlibCompressor writes one zlib stream that zlib itself inflates, whose checksum and
-/// header are zlib's own, and whose size stays close to single-stream deflate.
-final class ParallelZlibTests: XCTestCase {
+/// ParallelDeflateCodec, driven through a DataPipeline as ArchiveWriter drives it, writes one
+/// zlib stream that zlib itself inflates, whose checksum and header are zlib's own, whose size
+/// stays close to single-stream deflate, and whose bytes do not depend on the worker count.
+final class ParallelDeflateTests: XCTestCase {
     static let block = 64 * 1024  // small blocks: many of them without huge inputs
 
     /// COPY-text-like rows: compressible, but not trivially.
@@ -27,20 +28,45 @@ final class ParallelZlibTests: XCTestCase {
         return (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     }
 
-    /// Compresses `data` fed in pieces of the given sizes (cycled), through `c`.
-    static func compress(_ data: [UInt8], with c: StreamCompressor, pieces: [Int] = [Int.max]) throws -> [UInt8] {
-        var c = c
-        var out: [UInt8] = []
+    /// Compresses each of `streams` (fed in pieces of the given sizes, cycled) through one
+    /// pipeline with a parallel deflate codec; returns each stream's compressed bytes.
+    static func deflate(_ streams: [[UInt8]], level: Int = 6, workers: Int = 2, blockSize: Int = block,
+                        pieces: [Int] = [Int.max]) throws -> [[UInt8]] {
+        let sink = MemorySink()
+        let pipeline = DataPipeline(codec: try ParallelDeflateCodec(level: level, workers: workers), sink: sink,
+                                    blockSize: blockSize, maximumBlocks: 2 * workers + 2)
+        for (id, data) in streams.enumerated() {
+            try pipeline.beginStream(id: id)
+            try feed(data, pieces: pieces) { try pipeline.append($0) }
+            try pipeline.endStream()
+        }
+        try pipeline.finish()
+        return sink.streams
+    }
+
+    static func deflate(_ data: [UInt8], level: Int = 6, workers: Int = 2, blockSize: Int = block,
+                        pieces: [Int] = [Int.max]) throws -> [UInt8] {
+        try deflate([data], level: level, workers: workers, blockSize: blockSize, pieces: pieces)[0]
+    }
+
+    static func feed(_ data: [UInt8], pieces: [Int], into take: (UnsafeRawBufferPointer) throws -> Void) throws {
         try data.withUnsafeBytes { all in
             var offset = 0
             var k = 0
             while offset < all.count {
                 let n = min(pieces[k % pieces.count], all.count - offset)
-                try c.compress(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + n)])) { out.append(contentsOf: $0) }
+                try take(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + n)]))
                 offset += n
                 k += 1
             }
         }
+    }
+
+    /// Compresses `data` through an ordinary StreamCompressor.
+    static func compress(_ data: [UInt8], with c: StreamCompressor, pieces: [Int] = [Int.max]) throws -> [UInt8] {
+        var c = c
+        var out: [UInt8] = []
+        try feed(data, pieces: pieces) { piece in try c.compress(piece) { out.append(contentsOf: $0) } }
         try c.finish { out.append(contentsOf: $0) }
         return out
     }
@@ -72,9 +98,9 @@ final class ParallelZlibTests: XCTestCase {
             ("block+1", Array(text.prefix(b + 1))), ("2 blocks", Array(text.prefix(2 * b))), ("many blocks", text),
             ("incompressible", noise),
         ]
-        let c = try ParallelZlibCompressor(level: -1, workers: 3, blockSize: b)
-        for (name, data) in cases {
-            let z = try Self.compress(data, with: c, pieces: [1000, 7, 65536])
+        // One pipeline for all cases: each stream must start clean after the one before.
+        let compressed = try Self.deflate(cases.map { $0.1 }, level: -1, workers: 3, pieces: [1000, 7, 65536])
+        for ((name, data), z) in zip(cases, compressed) {
             XCTAssertEqual(try Self.inflateWithDecompressor(z), data, name)
             let (rc, plain) = Self.uncompressed(z, size: data.count)
             XCTAssertEqual(rc, Z_OK, name)
@@ -84,30 +110,20 @@ final class ParallelZlibTests: XCTestCase {
 
     func testSameBytesForAnyWorkerCountAndChunking() throws {
         let data = Self.rows(20 * Self.block + 12345) + Self.random(Self.block / 2) + Self.rows(3 * Self.block)
-        let reference = try Self.compress(data, with: ParallelZlibCompressor(level: 6, workers: 1, blockSize: Self.block))
+        let reference = try Self.deflate(data, workers: 1)
+        let shortReference = try Self.deflate(Array(data.prefix(300_000)), workers: 1)
         for workers in [1, 2, 4] {
-            // One instance for all chunkings: each finish must leave it clean for the next stream.
-            let c = try ParallelZlibCompressor(level: 6, workers: workers, blockSize: Self.block)
             for pieces in [[Int.max], [1], [3, 100, 4097], [Self.block], [Self.block + 1, Self.block - 1]] {
                 let source = pieces == [1] ? Array(data.prefix(300_000)) : data
-                let expected = pieces == [1]
-                    ? try Self.compress(source, with: ParallelZlibCompressor(level: 6, workers: 1, blockSize: Self.block)) : reference
-                XCTAssertEqual(try Self.compress(source, with: c, pieces: pieces), expected, "workers \(workers), pieces \(pieces)")
+                let expected = pieces == [1] ? shortReference : reference
+                XCTAssertEqual(try Self.deflate(source, workers: workers, pieces: pieces), expected, "workers \(workers), pieces \(pieces)")
             }
         }
     }
 
-    func testAbandonedStreamDoesNotLeakIntoTheNext() throws {
-        let data = Self.rows(5 * Self.block)
-        let c = try ParallelZlibCompressor(level: 6, workers: 2, blockSize: Self.block)
-        try data.withUnsafeBytes { try c.compress($0) { _ in } }  // no finish: a failed table
-        c.reset()
-        XCTAssertEqual(try Self.compress(data, with: c), try Self.compress(data, with: ParallelZlibCompressor(level: 6, workers: 2, blockSize: Self.block)))
-    }
-
     func testTrailerIsAdler32OfTheWholeInput() throws {
         let data = Self.rows(7 * Self.block + 99)
-        let z = try Self.compress(data, with: ParallelZlibCompressor(level: 6, workers: 2, blockSize: Self.block), pieces: [777])
+        let z = try Self.deflate(data, pieces: [777])
         // Adler-32 by its definition (RFC 1950 section 8), not by zlib.
         var a: UInt32 = 1, b: UInt32 = 0
         for byte in data {
@@ -122,21 +138,21 @@ final class ParallelZlibTests: XCTestCase {
     func testHeaderIsZlibsForTheLevel() throws {
         let data = Self.rows(3 * Self.block)
         for level in [1, 2, 5, 6, 9, -1] {
-            let ours = try Self.compress(data, with: ParallelZlibCompressor(level: level, workers: 2, blockSize: Self.block))
+            let ours = try Self.deflate(data, level: level)
             let zlibs = try Self.compress(data, with: ZlibCompressor(level: level))
             XCTAssertEqual(Array(ours.prefix(2)), Array(zlibs.prefix(2)), "level \(level)")
         }
-        XCTAssertEqual(ParallelZlibCompressor.zlibHeader(level: 6).0, 0x78)
-        XCTAssertEqual(ParallelZlibCompressor.zlibHeader(level: 6).1, 0x9C)
-        XCTAssertEqual(ParallelZlibCompressor.zlibHeader(level: 1).1, 0x01)
-        XCTAssertEqual(ParallelZlibCompressor.zlibHeader(level: 9).1, 0xDA)
+        XCTAssertEqual(ParallelDeflateCodec.zlibHeader(level: 6).0, 0x78)
+        XCTAssertEqual(ParallelDeflateCodec.zlibHeader(level: 6).1, 0x9C)
+        XCTAssertEqual(ParallelDeflateCodec.zlibHeader(level: 1).1, 0x01)
+        XCTAssertEqual(ParallelDeflateCodec.zlibHeader(level: 9).1, 0xDA)
     }
 
     /// The price of cutting the stream, at the block size ArchiveWriter uses.
     func testSizeStaysWithinAFewTenthsOfAPercentOfOneStream() throws {
         let data = Self.rows(4 << 20)
         for level in [1, 6] {
-            let ours = try Self.compress(data, with: ParallelZlibCompressor(level: level, workers: 2))
+            let ours = try Self.deflate(data, level: level, blockSize: DataPipeline.defaultBlockSize)
             let single = try Self.compress(data, with: ZlibCompressor(level: level))
             XCTAssertLessThan(Double(ours.count) / Double(single.count), 1.005, "level \(level): \(ours.count) vs \(single.count)")
         }
@@ -159,6 +175,26 @@ final class ParallelZlibTests: XCTestCase {
         try reference.withUnsafeBytes { try d.decompress($0) { out.append(contentsOf: $0) } }
         try d.finish { _ in }
         XCTAssertEqual(out, data)
+    }
+}
+
+/// Collects each stream's compressed bytes, in order.
+final class MemorySink: PipelineSink {
+    var streams: [[UInt8]] = []
+    var raw: [[UInt8]] = []
+    var marks: [Int] = []
+    /// Every event in order, for tests of the writer's ordering.
+    var log: [String] = []
+    private var open: [UInt8]?
+    func writeRaw(_ bytes: [UInt8]) throws { raw.append(bytes); log.append("raw \(bytes)") }
+    func markOffset(entry index: Int) { marks.append(index); log.append("mark \(index)") }
+    func beginStream(id: Int) { open = []; log.append("begin \(id)") }
+    func observe(_ uncompressed: UnsafeRawBufferPointer) {}
+    func writeStreamBytes(_ bytes: UnsafeRawBufferPointer) throws { open!.append(contentsOf: bytes) }
+    func endStream() throws {
+        streams.append(open!)
+        open = nil
+        log.append("end")
     }
 }
 
