@@ -47,7 +47,7 @@ public final class ArchiveWriter {
             self.entries[i].dataState = e.hasData ? .notSet : .noData
             self.entries[i].dataOffset = 0
         }
-        let (codec, blocks) = try Self.codec(for: header.compression.algorithm, level: level, jobs: self.compressJobs)
+        let (codec, blockSize, blocks) = try Self.codec(for: header.compression.algorithm, level: level, jobs: self.compressJobs)
         sink = ArchiveDataSink(output: output, intSize: header.intSize, offSize: header.offSize, keepsDigests: digests)
         var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
         enc.header(header)
@@ -55,7 +55,7 @@ public final class ArchiveWriter {
         tocOffset = output.position
         try output.write(Self.encodeToc(self.entries, header: header))
         // Started last: nothing else writes to `output` until `finish` has stopped it.
-        pipeline = DataPipeline(codec: codec, sink: sink, maximumBlocks: blocks)
+        pipeline = DataPipeline(codec: codec, sink: sink, blockSize: blockSize, maximumBlocks: blocks)
     }
 
     deinit {
@@ -66,19 +66,24 @@ public final class ArchiveWriter {
     /// One per core, capped so that the blocks in flight stay a few MB on large machines.
     public static var defaultCompressJobs: Int { min(ProcessInfo.processInfo.activeProcessorCount, 16) }
 
-    /// The codec for every data stream, and how many blocks may be in flight for it.
-    static func codec(for algorithm: CompressionAlgorithm, level: Int?, jobs: Int) throws -> (BlockCodec, Int) {
+    /// The codec for every data stream, the size of the blocks it takes and how many may be
+    /// in flight.
+    static func codec(for algorithm: CompressionAlgorithm, level: Int?, jobs: Int) throws -> (BlockCodec, blockSize: Int, blocks: Int) {
+        // Stream codecs buffer their input themselves (libzstd copies it into its jobs), so
+        // their blocks only carry bytes from one thread to the other; the block size does not
+        // change their output.
+        let streamBlock = 256 * 1024
         switch algorithm {
         case .gzip where (level ?? -1) != 0:
             // Two blocks per worker keep every worker fed while the writer waits for the oldest;
             // two more are the block being filled and the one being written.
-            return (try ParallelDeflateCodec(level: level ?? -1, workers: jobs), 2 * jobs + 2)
+            return (try ParallelDeflateCodec(level: level ?? -1, workers: jobs), DataPipeline.defaultBlockSize, 2 * jobs + 2)
         case .zstd:
             // One compressor for all streams: libzstd's worker threads are started once.
             let zstd = try ZstdCompressor(level: level ?? 3, workers: jobs)
-            return (SerialBlockCodec { zstd.reset(); return zstd }, 4)
+            return (SerialBlockCodec { zstd.reset(); return zstd }, streamBlock, 4)
         default:
-            return (SerialBlockCodec { try makeCompressor(for: algorithm, level: level) }, 4)
+            return (SerialBlockCodec { try makeCompressor(for: algorithm, level: level) }, streamBlock, 4)
         }
     }
 
