@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "GPBackupTests", dependencies: ["GPBackup", "Archive", "TestSupport"]),
         .testTarget(name: "DumpTests", dependencies: ["Dump", "Catalog", "DDL", "Archive", "Postgres", "TestSupport"]),
         .testTarget(name: "DumpRelationsTests", dependencies: ["Dump", "Catalog", "DDL", "Archive", "Postgres", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["pgfunnel"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Archive", "Restore", "Postgres", "GPBackup", "Dump", "TestSupport", "CZstd"]),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dump
 import Foundation
 
 @main
@@ -6,6 +7,7 @@ struct PGFunnel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pgfunnel",
         abstract: "Single-archive dump, restore and gpbackup import for PostgreSQL and Greenplum.",
+        version: "pgfunnel \(pgfunnelVersion)",
         subcommands: [DumpCommand.self, RestoreCommand.self, RewriteCommand.self, VerifyCommand.self, ImportGPBackupCommand.self,
                       DumpallCommand.self, ExportCommand.self, LoadCommand.self],
         // -h is the host option, as in pg_dump and pg_restore; help is --help or -?.
@@ -18,7 +20,7 @@ struct PGFunnel: ParsableCommand {
         // up after, not as SIGXFSZ killing the process with a partial file left behind.
         signal(SIGXFSZ, SIG_IGN)
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(AttachedShortValues.rewrite(Array(CommandLine.arguments.dropFirst()), root: PGFunnel.self))
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
