@@ -6,8 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-swift build -c release
-BIN=.build/release/pgfunnel
+BIN="$(bash scripts/build-release.sh | tail -n 1)"
 PG=/opt/pgfunnel-pg/15/bin
 WORK="$(mktemp -d /tmp/pgfunnel-demo.XXXXXX)"
 [ "$(id -u)" -eq 0 ] && chown pgfunnel "$WORK"

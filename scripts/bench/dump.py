@@ -26,8 +26,7 @@ ap.add_argument("--skip-many-tables", action="store_true", help="only the data-v
 args = ap.parse_args()
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-binary = os.path.join(root, ".build", "release", "pgfunnel")
-subprocess.run(["swift", "build", "-c", "release", "--product", "pgfunnel"], cwd=root, check=True)
+binary = measure.build_pgfunnel(root)
 
 
 def make_many_tables(srv, db, n):
@@ -66,7 +65,7 @@ with server.Server(15) as srv:
     with tempfile.TemporaryDirectory() as tmp:
         ours, theirs = os.path.join(tmp, "ours.dump"), os.path.join(tmp, "theirs.dump")
         srv.make_mixed_database("bench", args.mb)
-        print(f"mixed database: {args.mb} MB of COPY text", flush=True)
+        print(f"mixed database: {srv.copy_text_bytes('bench') / 1e6:.0f} MB of COPY text in 4 tables", flush=True)
         pg_dump18 = server.binary("pg_dump", 18)
         tables = int(srv.psql("bench", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
         sizes = {}
@@ -94,6 +93,7 @@ with server.Server(15) as srv:
 
         # Peak RSS must not follow the data: the same dump of a database a quarter the size.
         srv.make_mixed_database("small", args.small_mb)
+        print(f"small database: {srv.copy_text_bytes('small') / 1e6:.0f} MB of COPY text", flush=True)
         for z in ("6", "zstd"):
             t, rss = measure.run([binary, "dump", "-Z", z, "--no-manifest", "-f", ours, "-d", srv.conninfo("small")])
             print(f"pgfunnel -Z {z} peak RSS: {rss:.1f} MiB at {args.small_mb} MB, {sizes[z][1]:.1f} MiB at {args.mb} MB", flush=True)

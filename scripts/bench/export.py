@@ -23,8 +23,7 @@ ap.add_argument("--only-text", action="store_true", help="skip the csv and load 
 args = ap.parse_args()
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-binary = os.path.join(root, ".build", "release", "pgfunnel")
-subprocess.run(["swift", "build", "-c", "release", "--product", "pgfunnel"], cwd=root, check=True)
+binary = measure.build_pgfunnel(root)
 
 with server.Server(args.major) as srv:
     psql = server.binary("psql", args.major)

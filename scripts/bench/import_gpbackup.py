@@ -178,11 +178,11 @@ def main():
     ap.add_argument("--keep", help="generate the set into this directory and keep it")
     ap.add_argument("--baseline", help="another pgfunnel binary (e.g. an earlier build) to time against at -Z none")
     ap.add_argument("--only-none", action="store_true", help="skip the -Z gzip run (its time is the compressor's)")
+    ap.add_argument("--small-mb", type=int, default=80, help="second, smaller set for the peak RSS comparison (0: skip)")
     args = ap.parse_args()
 
     root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    binary = os.path.join(root, ".build", "release", "pgfunnel")
-    subprocess.run(["swift", "build", "-c", "release", "--product", "pgfunnel"], cwd=root, check=True)
+    binary = measure.build_pgfunnel(root)
 
     tmp = tempfile.mkdtemp(prefix="pgfunnel-bench-import-")
     try:
@@ -198,6 +198,7 @@ def main():
                 os.remove(archive)
 
         zcat = ["zcat"] + files
+        rss_by_label = {}
         runs = (("pgfunnel -Z gzip", []), ("pgfunnel -Z none", ["-Z", "none"]))
         for label, extra in runs[1:] if args.only_none else runs:
             cmd = [binary, "import-gpbackup", "--backup-dir", set_dir, "-f", archive] + extra
@@ -205,9 +206,20 @@ def main():
             measure.report(f"import-gpbackup ({label})", "zcat", label, best)
             z_t, z_rss = best["zcat"]
             p_t, p_rss = best[label]
+            rss_by_label[label.replace("pgfunnel ", "")] = p_rss
             print(f"  throughput of uncompressed row data: zcat floor {mb / z_t:.0f} MB/s, {label} {mb / p_t:.0f} MB/s "
                   f"({p_t / z_t:.1f}x the floor's time); archive {os.path.getsize(archive) / 1e6:.0f} MB; "
                   f"peak RSS {label} {p_rss:.1f} MiB", flush=True)
+        if args.small_mb:
+            # Peak RSS must not follow the data: the same import of a set a quarter the size.
+            small_dir = os.path.join(tmp, "small")
+            generate(small_dir, args.small_mb)
+            for label, extra in (("-Z gzip", []), ("-Z none", ["-Z", "none"])):
+                remove_archive(None)
+                big_rss = rss_by_label.get(label)
+                _, rss = measure.run([binary, "import-gpbackup", "--backup-dir", small_dir, "-f", archive] + extra)
+                print(f"pgfunnel import-gpbackup {label} peak RSS: {rss:.1f} MiB at {args.small_mb} MB"
+                      + (f", {big_rss:.1f} MiB at {args.mb} MB" if big_rss else ""), flush=True)
         if args.baseline:
             base = [os.path.abspath(args.baseline), "import-gpbackup", "--backup-dir", set_dir, "-f", archive, "-Z", "none"]
             ours = [binary, "import-gpbackup", "--backup-dir", set_dir, "-f", archive, "-Z", "none"]

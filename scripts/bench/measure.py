@@ -8,6 +8,12 @@ import sys
 import time
 
 
+def build_pgfunnel(root):
+    """Builds pgfunnel as it ships (scripts/build-release.sh) and returns the binary's path."""
+    out = subprocess.run(["bash", os.path.join(root, "scripts", "build-release.sh")], check=True, stdout=subprocess.PIPE, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
 def run(cmd, env=None, stdout=subprocess.DEVNULL):
     """Runs cmd; returns (seconds, peak RSS in MiB). Fails loudly on a non-zero exit."""
     start = time.monotonic()

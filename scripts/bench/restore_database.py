@@ -23,8 +23,7 @@ ap.add_argument("--repeats", type=int, default=3)
 args = ap.parse_args()
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-binary = os.path.join(root, ".build", "release", "pgfunnel")
-subprocess.run(["swift", "build", "-c", "release", "--product", "pgfunnel"], cwd=root, check=True)
+binary = measure.build_pgfunnel(root)
 
 
 def compare(srv, archive, jobs, repeats):
@@ -55,7 +54,7 @@ with server.Server(15) as srv, tempfile.TemporaryDirectory() as tmp:
         srv.make_mixed_database(db, mb)
         archive = os.path.join(tmp, f"{db}.dump")
         srv.tool("pg_dump", ["-Fc", "-f", archive, db])
-        print(f"archive: {os.path.getsize(archive) / 1e6:.0f} MB compressed, {mb} MB of COPY text", flush=True)
+        print(f"archive: {os.path.getsize(archive) / 1e6:.0f} MB compressed, {srv.copy_text_bytes(db) / 1e6:.0f} MB of COPY text", flush=True)
         for jobs in ("1", "2"):
             best = compare(srv, archive, jobs, args.repeats)
             title = f"restore -d -j {jobs} ({mb} MB)"

@@ -18,8 +18,7 @@ ap.add_argument("--repeats", type=int, default=3)
 args = ap.parse_args()
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-binary = os.path.join(root, ".build", "release", "pgfunnel")
-subprocess.run(["swift", "build", "-c", "release", "--product", "pgfunnel"], cwd=root, check=True)
+binary = measure.build_pgfunnel(root)
 
 with server.Server(15) as srv:
     srv.make_mixed_database("bench", args.mb)
