@@ -49,6 +49,7 @@ public final class DumpRunner {
     public var progress: ProgressReporter?
 
     public init(connection: Connection, options: DumpOptions) throws {
+        PhaseTrace.mark("connected")
         session = try DumpSession(connection: connection, options: options.session)
         self.options = options
         let major = options.pgDumpMajor ?? min(max(session.serverVersion / 10000, 15), 18)
