@@ -8,18 +8,20 @@ public enum PostDataCatalog {
 
     /// Valid (or partitioned) ready indexes of the given tables, in (table, index name) order.
     ///
-    /// The deparsing functions run only where their text is used (pg_dump runs them for every
-    /// index): the index definition for indexes dumped on their own (a constraint's index is
-    /// written from its columns), the constraint definition for EXCLUDE, statistics targets for
-    /// indexes with expressions (the only columns that can have one). On thousands of tables
-    /// that halves the cost of this, the dump's most expensive catalog query.
+    /// No deparsing function runs for most rows. An index dumped on its own gets its `shape`
+    /// (what pg_get_indexdef prints, names quoted by the server), from which the dumper renders
+    /// the definition of plain column indexes and asks `indexDefinitions` for the others; a
+    /// constraint's index is written from its columns. pg_get_indexdef opens the table and
+    /// looks up each column's default operator class without a cache: on thousands of tables it
+    /// was the dump's most expensive catalog query. The constraint definition runs for EXCLUDE
+    /// only, statistics targets for indexes with expressions only (the only columns that can
+    /// have one).
     public static func indexes(_ c: Connection, relations: [UInt32], serverVersion: Int) throws -> [IndexRow] {
         guard !relations.isEmpty else { return [] }
         let v = serverVersion
         let stat = v >= 170000 ? "attstattarget IS NOT NULL AND attstattarget >= 0" : "attstattarget >= 0"
         let r = try R.run(c, "indexes", """
             SELECT t.tableoid, t.oid, i.indrelid, t.relname AS indexname,
-              CASE WHEN c.contype IS NULL THEN pg_catalog.pg_get_indexdef(i.indexrelid) END AS indexdef,
               i.indkey, i.indisclustered,
               c.contype, c.conname, c.condeferrable, c.condeferred, c.tableoid AS contableoid, c.oid AS conoid,
               CASE WHEN c.contype = 'x' THEN pg_catalog.pg_get_constraintdef(c.oid, false) END AS condef,
@@ -31,11 +33,21 @@ public enum PostDataCatalog {
               CASE WHEN i.indexprs IS NOT NULL THEN (SELECT pg_catalog.array_agg(attstattarget ORDER BY attnum)
                 FROM pg_catalog.pg_attribute WHERE attrelid = i.indexrelid AND \(stat)) END AS indstatvals,
               \(v >= 150000 ? "i.indnullsnotdistinct" : "false AS indnullsnotdistinct"),
-              \(v >= 180000 ? "c.conperiod" : "false AS conperiod")
+              \(v >= 180000 ? "c.conperiod" : "false AS conperiod"),
+              c.contype IS NULL AS hasshape,
+              pg_catalog.quote_ident(t.relname) AS qname,
+              pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t2.relname) AS qtable,
+              pg_catalog.quote_ident(am.amname) AS qam,
+              i.indisunique, t.relkind, i.indclass, i.indcollation, i.indoption,
+              i.indexprs IS NOT NULL AS hasexprs, i.indpred IS NOT NULL AS haspred,
+              CASE WHEN c.contype IS NULL THEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute ia
+                WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL) END AS hascoloptions
             FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
             JOIN pg_catalog.pg_index i ON src.tbloid = i.indrelid
             JOIN pg_catalog.pg_class t ON t.oid = i.indexrelid
             JOIN pg_catalog.pg_class t2 ON t2.oid = i.indrelid
+            JOIN pg_catalog.pg_namespace tn ON tn.oid = t2.relnamespace
+            JOIN pg_catalog.pg_am am ON am.oid = t.relam
             LEFT JOIN pg_catalog.pg_constraint c ON (i.indrelid = c.conrelid AND i.indexrelid = c.conindid
               AND c.contype IN ('p','u','x'))
             LEFT JOIN pg_catalog.pg_inherits inh ON inh.inhrelid = indexrelid
@@ -47,31 +59,72 @@ public enum PostDataCatalog {
             x.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
             x.relationOid = R.oid(row[2])
             x.name = row[3] ?? ""
-            x.definition = row[4] ?? ""
-            x.keys = PostgresArray.parseVector(row[5])
-            x.isClustered = row[6] == "t"
-            if let type = row[7]?.first {
+            x.keys = PostgresArray.parseVector(row[4])
+            x.isClustered = row[5] == "t"
+            if let type = row[6]?.first {
                 var k = IndexConstraintRow()
                 k.type = type
-                k.name = row[8] ?? ""
-                k.deferrable = row[9] == "t"
-                k.deferred = row[10] == "t"
-                k.id = CatalogId(tableOid: R.oid(row[11]), oid: R.oid(row[12]))
-                k.definition = row[13] ?? ""
+                k.name = row[7] ?? ""
+                k.deferrable = row[8] == "t"
+                k.deferred = row[9] == "t"
+                k.id = CatalogId(tableOid: R.oid(row[10]), oid: R.oid(row[11]))
+                k.definition = row[12] ?? ""
                 x.constraint = k
             }
-            x.tablespace = row[14] ?? ""
-            x.reloptions = row[15]
-            x.isReplicaIdentity = row[16] == "t"
-            x.parentIndex = R.oid(row[17])
-            x.keyAttributeCount = Int(row[18] ?? "0") ?? 0
-            x.attributeCount = Int(row[19] ?? "0") ?? 0
-            x.statisticsColumns = PostgresArray.parse(row[20])
-            x.statisticsValues = PostgresArray.parse(row[21])
-            x.nullsNotDistinct = row[22] == "t"
-            x.constraint?.withoutOverlaps = row[23] == "t"
+            x.tablespace = row[13] ?? ""
+            x.reloptions = row[14]
+            x.isReplicaIdentity = row[15] == "t"
+            x.parentIndex = R.oid(row[16])
+            x.keyAttributeCount = Int(row[17] ?? "0") ?? 0
+            x.attributeCount = Int(row[18] ?? "0") ?? 0
+            x.statisticsColumns = PostgresArray.parse(row[19])
+            x.statisticsValues = PostgresArray.parse(row[20])
+            x.nullsNotDistinct = row[21] == "t"
+            x.constraint?.withoutOverlaps = row[22] == "t"
+            if row[23] == "t" {
+                var s = IndexShape()
+                s.quotedName = row[24] ?? ""
+                s.quotedTable = row[25] ?? ""
+                s.quotedAccessMethod = row[26] ?? ""
+                s.isUnique = row[27] == "t"
+                s.isPartitioned = row[28] == "I"
+                s.operatorClasses = PostgresArray.parseVector(row[29]).map { UInt32(truncatingIfNeeded: $0) }
+                s.collations = PostgresArray.parseVector(row[30]).map { UInt32(truncatingIfNeeded: $0) }
+                s.options = PostgresArray.parseVector(row[31])
+                s.hasExpressions = row[32] == "t"
+                s.hasPredicate = row[33] == "t"
+                s.hasColumnOptions = row[34] == "t"
+                x.shape = s
+            }
             return x
         }
+    }
+
+    /// pg_get_indexdef of the given indexes, for those `IndexDefinitionDDL` cannot render.
+    public static func indexDefinitions(_ c: Connection, indexes: [UInt32]) throws -> [UInt32: String] {
+        guard !indexes.isEmpty else { return [:] }
+        var result: [UInt32: String] = [:]
+        for row in try R.run(c, "index definitions", """
+            SELECT src.oid, pg_catalog.pg_get_indexdef(src.oid) FROM unnest($1::pg_catalog.oid[]) AS src(oid)
+            """, [R.oidArray(indexes)]) {
+            result[R.oid(row[0])] = row[1] ?? ""
+        }
+        return result
+    }
+
+    /// Each default operator class with the input type it is the default for (domains left out:
+    /// GetDefaultOpClass looks through a domain to its base type). pg_get_indexdef prints an
+    /// index column's operator class unless it is its column type's default.
+    public static func defaultOperatorClasses(_ c: Connection) throws -> [UInt32: UInt32] {
+        var result: [UInt32: UInt32] = [:]
+        for row in try R.run(c, "default operator classes", """
+            SELECT o.oid, o.opcintype FROM pg_catalog.pg_opclass o
+            JOIN pg_catalog.pg_type t ON t.oid = o.opcintype
+            WHERE o.opcdefault AND t.typtype <> 'd'
+            """) {
+            result[R.oid(row[0])] = R.oid(row[1])
+        }
+        return result
     }
 
     /// Foreign keys declared on the given tables (not the copies on partitions).

@@ -143,7 +143,8 @@ public enum RelationCatalog {
                 SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)
                 FROM pg_catalog.pg_options_to_table(attfdwoptions) ORDER BY option_name), E',\\n    ') END AS attfdwoptions,
               \(v >= 140000 ? "a.attcompression" : "''") AS attcompression, a.attidentity, a.attgenerated, a.attacl,
-              \(notNull)
+              \(notNull),
+              a.atttypid, a.attcollation, pg_catalog.quote_ident(a.attname)
             FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
             JOIN pg_catalog.pg_attribute a ON src.tbloid = a.attrelid
             LEFT JOIN pg_catalog.pg_type t ON a.atttypid = t.oid
@@ -176,6 +177,9 @@ public enum RelationCatalog {
             a.notNullValid = row[20] != "f"
             a.notNullNoInherit = row[21] == "t"
             a.notNullConstraintId = CatalogId(tableOid: oid(row[22]), oid: oid(row[23]))
+            a.typeOid = oid(row[24])
+            a.collationOid = oid(row[25])
+            a.quotedName = row[26] ?? ""
             return a
         }
     }

@@ -77,6 +77,11 @@ public struct ColumnRow: Sendable, Equatable {
     public var name = ""
     /// format_type(atttypid, atttypmod).
     public var typeName = ""
+    /// atttypid and attcollation (for index definitions rendered without pg_get_indexdef).
+    public var typeOid: UInt32 = 0
+    public var collationOid: UInt32 = 0
+    /// quote_ident(attname), quoted by the server as pg_get_indexdef quotes it.
+    public var quotedName = ""
     public var statisticsTarget = -1
     public var storage: Character = "p"
     public var typeStorage: Character = "p"

@@ -154,6 +154,26 @@ enum RelationPostData {
                             owner: t.owner, catalogId: id, parent: parent)
     }
 
+    /// pg_get_indexdef's text for each dumped index that is not a constraint's: rendered from the
+    /// row where IndexDefinitionDDL can, from the server (one query for all the others) otherwise.
+    static func fillIndexDefinitions(_ rows: inout [IndexRow], _ set: RelationSet, _ context: ProviderContext) throws {
+        let candidates = rows.indices.filter { rows[$0].shape != nil && set.dumped.contains(rows[$0].relationOid) }
+        guard !candidates.isEmpty else { return }
+        let operatorClasses = try PostDataCatalog.defaultOperatorClasses(context.connection)
+        var deparsed: [Int] = []
+        for i in candidates {
+            if let definition = IndexDefinitionDDL.render(rows[i], columns: set.columns[rows[i].relationOid] ?? [],
+                                                          defaultOperatorClasses: operatorClasses) {
+                rows[i].definition = definition
+            } else {
+                deparsed.append(i)
+            }
+            rows[i].shape = nil
+        }
+        let definitions = try PostDataCatalog.indexDefinitions(context.connection, indexes: deparsed.map { rows[$0].id.oid })
+        for i in deparsed { rows[i].definition = definitions[rows[i].id.oid] ?? "" }
+    }
+
     /// Adds indexes, their constraints and INDEX ATTACH objects; returns the attach objects of
     /// each partitioned index (pg_dump's partattaches) with the partition index each attaches.
     static func addIndexes(_ set: RelationSet, _ tableIds: [UInt32: Int], _ context: ProviderContext) throws
@@ -162,7 +182,8 @@ enum RelationPostData {
         // when the parent itself is not dumped (-t partition).
         let indexTables = set.interesting.filter { set.relation($0)?.hasIndex ?? false }.sorted()
         PhaseTrace.mark("before index query")
-        let rows = try PostDataCatalog.indexes(context.connection, relations: indexTables, serverVersion: context.serverVersion)
+        var rows = try PostDataCatalog.indexes(context.connection, relations: indexTables, serverVersion: context.serverVersion)
+        try fillIndexDefinitions(&rows, set, context)
         PhaseTrace.mark("index rows loaded")
         var indexObjects: [UInt32: (DumpObject, IndexRow)] = [:]
         for x in rows {
