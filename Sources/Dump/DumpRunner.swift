@@ -161,10 +161,24 @@ public final class DumpRunner {
         let writer = try ArchiveWriter(output: output, header: header, entries: emitter.takeEntries(), level: options.compressionLevel,
                                        compressJobs: options.compressJobs, digests: options.writeManifest && output.path != nil)
         PhaseTrace.mark("header and TOC written")
-        progress?.setTotal(writer.entries.filter { $0.hasData && emitter.dataSources[$0.dumpId] != nil }.count)
-        for entry in writer.entries where entry.hasData {
+        let withData = writer.entries.indices.filter { writer.entries[$0].hasData && emitter.dataSources[writer.entries[$0].dumpId] != nil }
+        progress?.setTotal(withData.count)
+        var batch = TableDataBatch()
+        for index in withData {
+            let entry = writer.entries[index]
             guard let source = emitter.dataSources[entry.dumpId] else { continue }
             let name = "\(entry.desc) \(entry.namespace.map { $0 + "." } ?? "")\(entry.tag)"
+            // Plain COPY sources run in batches, one round trip each (TableDataBatch).
+            if let copy = source as? TableDataSource {
+                if !batch.accepts(copy) {
+                    try batch.write(to: writer, log: log, progress: progress)
+                    batch = TableDataBatch()
+                }
+                batch.append(.init(entry: entry, source: copy, label: name))
+                continue
+            }
+            try batch.write(to: writer, log: log, progress: progress)
+            batch = TableDataBatch()
             log("dumping contents of \(name)")
             progress?.begin(name)
             defer { progress?.entryDone() }
@@ -177,6 +191,7 @@ public final class DumpRunner {
                 try writer.endData()
             }
         }
+        try batch.write(to: writer, log: log, progress: progress)
         PhaseTrace.mark("table data written")
         // The snapshot is no longer needed: end the transaction before the file work of finishing.
         try session.connection.execute("COMMIT")

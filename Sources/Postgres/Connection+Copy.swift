@@ -78,7 +78,7 @@ extension Connection {
 
     /// Asks the server to cancel the running statement (a separate connection to the postmaster).
     /// A cancel that arrives after the statement ended is ignored by an idle backend.
-    private func sendCancelRequest(_ handle: OpaquePointer) {
+    func sendCancelRequest(_ handle: OpaquePointer) {
         guard let cancel = PQgetCancel(handle) else { return }
         var errorBuffer = [CChar](repeating: 0, count: 256)
         _ = PQcancel(cancel, &errorBuffer, Int32(errorBuffer.count))
