@@ -7,6 +7,10 @@ extension Connection {
     /// `queryFailed` (or `connectionLost` if the server went away).
     public func execute(_ sql: String) throws {
         let handle = try usableHandle(for: sql)
+        if let pipeline {
+            PQclear(try pipelinedResult(PipelinedStatement(sql), handle: handle, state: pipeline))
+            return
+        }
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, handle: handle, sql: sql, allowRows: true)
@@ -23,6 +27,9 @@ extension Connection {
         let handle = try usableHandle(for: sql)
         if parameters.contains(where: { $0?.utf8.contains(0) == true }) {
             throw PostgresError(kind: .protocol, message: "query parameter contains a NUL character", sql: sql)
+        }
+        if let pipeline {
+            return QueryResult(taking: try pipelinedResult(PipelinedStatement(sql, parameters), handle: handle, state: pipeline))
         }
         let values: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.flatMap { strdup($0) } }
         defer { values.forEach { free($0) } }
@@ -48,6 +55,9 @@ extension Connection {
     @discardableResult
     public func simpleQuery(_ sql: String) throws -> QueryResult {
         let handle = try usableHandle(for: sql)
+        if let pipeline {
+            return QueryResult(taking: try pipelinedResult(PipelinedStatement(sql), handle: handle, state: pipeline))
+        }
         guard let result = PQexec(handle, sql) else {
             throw PostgresError.fromConnection(handle, kind: .queryFailed, sql: sql)
         }
