@@ -6,7 +6,8 @@ import Postgres
 public enum PostDataCatalog {
     typealias R = RelationCatalog
 
-    /// Valid (or partitioned) ready indexes of the given tables, in (table, index name) order.
+    /// Valid (or partitioned) ready indexes of user tables and materialized views, in (table,
+    /// index name) order.
     ///
     /// No deparsing function runs for most rows. An index dumped on its own gets its `shape`
     /// (what pg_get_indexdef prints, names quoted by the server), from which the dumper renders
@@ -16,8 +17,7 @@ public enum PostDataCatalog {
     /// was the dump's most expensive catalog query. The constraint definition runs for EXCLUDE
     /// only, statistics targets for indexes with expressions only (the only columns that can
     /// have one).
-    public static func indexes(_ c: Connection, relations: [UInt32], serverVersion: Int) throws -> [IndexRow] {
-        guard !relations.isEmpty else { return [] }
+    public static func indexes(_ c: Connection, serverVersion: Int) throws -> [IndexRow] {
         let v = serverVersion
         let stat = v >= 170000 ? "attstattarget IS NOT NULL AND attstattarget >= 0" : "attstattarget >= 0"
         let r = try R.run(c, "indexes", """
@@ -42,18 +42,17 @@ public enum PostDataCatalog {
               i.indexprs IS NOT NULL AS hasexprs, i.indpred IS NOT NULL AS haspred,
               CASE WHEN c.contype IS NULL THEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute ia
                 WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL) END AS hascoloptions
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_index i ON src.tbloid = i.indrelid
+            FROM pg_catalog.pg_index i
             JOIN pg_catalog.pg_class t ON t.oid = i.indexrelid
-            JOIN pg_catalog.pg_class t2 ON t2.oid = i.indrelid
-            JOIN pg_catalog.pg_namespace tn ON tn.oid = t2.relnamespace
+            JOIN pg_catalog.pg_class t2 ON t2.oid = i.indrelid AND t2.relkind IN ('r', 'm', 'p')
+            JOIN pg_catalog.pg_namespace tn ON tn.oid = t2.relnamespace AND tn.nspname !~ '^pg_' AND tn.nspname <> 'information_schema'
             JOIN pg_catalog.pg_am am ON am.oid = t.relam
             LEFT JOIN pg_catalog.pg_constraint c ON (i.indrelid = c.conrelid AND i.indexrelid = c.conindid
               AND c.contype IN ('p','u','x'))
             LEFT JOIN pg_catalog.pg_inherits inh ON inh.inhrelid = indexrelid
             WHERE (i.indisvalid OR t2.relkind = 'p') AND i.indisready
             ORDER BY i.indrelid, indexname
-            """, [R.oidArray(relations)])
+            """)
         return r.map { row in
             var x = IndexRow()
             x.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
@@ -127,17 +126,16 @@ public enum PostDataCatalog {
         return result
     }
 
-    /// Foreign keys declared on the given tables (not the copies on partitions).
-    public static func foreignKeys(_ c: Connection, relations: [UInt32]) throws -> [ForeignKeyRow] {
-        guard !relations.isEmpty else { return [] }
-        return try R.run(c, "foreign keys", """
+    /// Foreign keys declared on user tables (not the copies on partitions).
+    public static func foreignKeys(_ c: Connection) throws -> [ForeignKeyRow] {
+        try R.run(c, "foreign keys", """
             SELECT c.tableoid, c.oid, conrelid, conname, confrelid, conindid,
               pg_catalog.pg_get_constraintdef(c.oid) AS condef
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_constraint c ON src.tbloid = c.conrelid
+            FROM pg_catalog.pg_constraint c
+            \(R.joinUserRelations(on: "c.conrelid"))
             WHERE contype = 'f' AND conparentid = 0
             ORDER BY conrelid, conname
-            """, [R.oidArray(relations)]).map { row in
+            """).map { row in
             var f = ForeignKeyRow()
             f.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
             f.relationOid = R.oid(row[2])
@@ -149,9 +147,9 @@ public enum PostDataCatalog {
         }
     }
 
-    /// User triggers, plus partition clones whose enabled state differs from the parent's.
-    public static func triggers(_ c: Connection, relations: [UInt32], serverVersion: Int) throws -> [TriggerRow] {
-        guard !relations.isEmpty else { return [] }
+    /// User triggers of user relations, plus partition clones whose enabled state differs from
+    /// the parent's.
+    public static func triggers(_ c: Connection, serverVersion: Int) throws -> [TriggerRow] {
         // A partition's clone of a parent trigger: tgparentid from 13 on, pg_depend before.
         let parentJoin = serverVersion >= 130000
             ? "LEFT JOIN pg_catalog.pg_trigger u ON u.oid = t.tgparentid"
@@ -167,12 +165,12 @@ public enum PostDataCatalog {
         return try R.run(c, "triggers", """
             SELECT t.tableoid, t.oid, t.tgrelid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, false) AS tgdef,
               t.tgenabled, \(clone) AS tgispartition
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_trigger t ON src.tbloid = t.tgrelid
+            FROM pg_catalog.pg_trigger t
+            \(R.joinUserRelations(on: "t.tgrelid"))
             \(parentJoin)
             \(filter)
             ORDER BY t.tgrelid, t.tgname
-            """, [R.oidArray(relations)]).map { row in
+            """).map { row in
             var g = TriggerRow()
             g.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
             g.relationOid = R.oid(row[2])
@@ -207,17 +205,17 @@ public enum PostDataCatalog {
         }
     }
 
-    public static func policies(_ c: Connection, relations: [UInt32]) throws -> [PolicyRow] {
-        guard !relations.isEmpty else { return [] }
-        return try R.run(c, "policies", """
+    /// Row-level security policies of user relations, in OID order.
+    public static func policies(_ c: Connection) throws -> [PolicyRow] {
+        try R.run(c, "policies", """
             SELECT pol.tableoid, pol.oid, pol.polrelid, pol.polname, pol.polcmd, pol.polpermissive,
               CASE WHEN pol.polroles = '{0}' THEN NULL ELSE pg_catalog.array_to_string(ARRAY(
                 SELECT pg_catalog.quote_ident(rolname) FROM pg_catalog.pg_roles WHERE oid = ANY(pol.polroles)), ', ') END,
               pg_catalog.pg_get_expr(pol.polqual, pol.polrelid), pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid)
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_policy pol ON src.tbloid = pol.polrelid
+            FROM pg_catalog.pg_policy pol
+            \(R.joinUserRelations(on: "pol.polrelid"))
             ORDER BY pol.oid
-            """, [R.oidArray(relations)]).map { row in
+            """).map { row in
             var p = PolicyRow()
             p.id = CatalogId(tableOid: R.oid(row[0]), oid: R.oid(row[1]))
             p.relationOid = R.oid(row[2])

@@ -11,6 +11,18 @@ public enum RelationCatalog {
     /// The schemas pg_dump never dumps the contents of.
     static let userRelationFilter = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
 
+    /// Joins `column` (a pg_class OID) to the relations `relations` returns, as `rc` / `rn`.
+    /// Queries pg_dump runs for a list of tables (its "interesting" ones) select them this way
+    /// instead, server-side, and the dumper keeps the rows of the tables it wants: every catalog
+    /// query is then known before any result arrives, so all of them can be sent at once
+    /// (Connection.beginPipeline).
+    static func joinUserRelations(on column: String, kinds: String = "'r', 'S', 'v', 'm', 'f', 'p'") -> String {
+        """
+        JOIN pg_catalog.pg_class rc ON rc.oid = \(column) AND rc.relkind IN (\(kinds))
+        JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace AND rn.nspname !~ '^pg_' AND rn.nspname <> 'information_schema'
+        """
+    }
+
     public static func namespaces(_ c: Connection) throws -> [NamespaceRow] {
         let r = try run(c, "namespaces", """
             SELECT n.tableoid, n.oid, n.nspname, n.nspowner, pg_catalog.pg_get_userbyid(n.nspowner) AS owner, n.nspacl,
@@ -113,9 +125,9 @@ public enum RelationCatalog {
         }
     }
 
-    /// Columns of the given relations (getTableAttrs' pg_attribute query), in (relation, attnum) order.
-    public static func columns(_ c: Connection, relations: [UInt32], serverVersion: Int) throws -> [ColumnRow] {
-        guard !relations.isEmpty else { return [] }
+    /// Columns of every user table, view, materialized view and foreign table (getTableAttrs'
+    /// pg_attribute query, for all of them), in (relation, attnum) order.
+    public static func columns(_ c: Connection, serverVersion: Int) throws -> [ColumnRow] {
         let v = serverVersion
         let notNull = v >= 180000
             ? """
@@ -145,12 +157,12 @@ public enum RelationCatalog {
               \(v >= 140000 ? "a.attcompression" : "''") AS attcompression, a.attidentity, a.attgenerated, a.attacl,
               \(notNull),
               a.atttypid, a.attcollation, pg_catalog.quote_ident(a.attname)
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_attribute a ON src.tbloid = a.attrelid
+            FROM pg_catalog.pg_attribute a
+            \(joinUserRelations(on: "a.attrelid", kinds: "'r', 'v', 'm', 'f', 'p'"))
             LEFT JOIN pg_catalog.pg_type t ON a.atttypid = t.oid
             \(notNullJoin)WHERE a.attnum > 0::pg_catalog.int2
             ORDER BY a.attrelid, a.attnum
-            """, [oidArray(relations)])
+            """)
         return r.map { row in
             var a = ColumnRow()
             a.relationOid = oid(row[0])
@@ -184,15 +196,15 @@ public enum RelationCatalog {
         }
     }
 
-    /// Column defaults and generation expressions (pg_attrdef), in (relation, attnum) order.
-    public static func defaults(_ c: Connection, relations: [UInt32]) throws -> [AttributeDefaultRow] {
-        guard !relations.isEmpty else { return [] }
-        return try run(c, "column defaults", """
+    /// Column defaults and generation expressions (pg_attrdef) of user relations, in (relation,
+    /// attnum) order.
+    public static func defaults(_ c: Connection) throws -> [AttributeDefaultRow] {
+        try run(c, "column defaults", """
             SELECT a.tableoid, a.oid, adrelid, adnum, pg_catalog.pg_get_expr(adbin, adrelid) AS adsrc
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_attrdef a ON src.tbloid = a.adrelid
+            FROM pg_catalog.pg_attrdef a
+            \(joinUserRelations(on: "a.adrelid"))
             ORDER BY a.adrelid, a.adnum
-            """, [oidArray(relations)]).map { row in
+            """).map { row in
             var d = AttributeDefaultRow()
             d.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
             d.relationOid = oid(row[2])
@@ -202,17 +214,16 @@ public enum RelationCatalog {
         }
     }
 
-    /// CHECK constraints of the given tables, in (relation, name) order.
-    public static func checkConstraints(_ c: Connection, relations: [UInt32]) throws -> [CheckConstraintRow] {
-        guard !relations.isEmpty else { return [] }
-        return try run(c, "check constraints", """
+    /// CHECK constraints of user relations, in (relation, name) order.
+    public static func checkConstraints(_ c: Connection) throws -> [CheckConstraintRow] {
+        try run(c, "check constraints", """
             SELECT c.tableoid, c.oid, conrelid, conname, pg_catalog.pg_get_constraintdef(c.oid) AS consrc,
               conislocal, convalidated
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_constraint c ON src.tbloid = c.conrelid
+            FROM pg_catalog.pg_constraint c
+            \(joinUserRelations(on: "c.conrelid"))
             WHERE contype = 'c'
             ORDER BY c.conrelid, c.conname
-            """, [oidArray(relations)]).map { row in
+            """).map { row in
             var k = CheckConstraintRow()
             k.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
             k.relationOid = oid(row[2])
@@ -224,21 +235,15 @@ public enum RelationCatalog {
         }
     }
 
-    /// Sequence parameters and current values. Before 18 the values come from one UNION ALL
-    /// query over every sequence (pg_dump runs one query per sequence); 18 has
-    /// pg_get_sequence_data.
-    public static func sequences(_ c: Connection, sequences: [(oid: UInt32, schema: String, name: String)],
-                                 serverVersion: Int) throws -> [SequenceRow] {
-        guard !sequences.isEmpty else { return [] }
-        let params = try run(c, "sequences", """
+    /// Parameters of every user sequence (lastValue/isCalled are filled by `sequenceValues`).
+    public static func sequences(_ c: Connection) throws -> [SequenceRow] {
+        try run(c, "sequences", """
             SELECT s.seqrelid, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmax,
               s.seqmin, s.seqcache, s.seqcycle
-            FROM unnest($1::pg_catalog.oid[]) AS src(seqoid)
-            JOIN pg_catalog.pg_sequence s ON s.seqrelid = src.seqoid
+            FROM pg_catalog.pg_sequence s
+            \(joinUserRelations(on: "s.seqrelid", kinds: "'S'"))
             ORDER BY s.seqrelid
-            """, [oidArray(sequences.map(\.oid))])
-        var rows: [UInt32: SequenceRow] = [:]
-        for row in params {
+            """).map { row in
             var s = SequenceRow()
             s.relationOid = oid(row[0])
             s.typeName = row[1] ?? "bigint"
@@ -248,8 +253,16 @@ public enum RelationCatalog {
             s.minimum = row[5] ?? ""
             s.cache = row[6] ?? ""
             s.cycle = row[7] == "t"
-            rows[s.relationOid] = s
+            return s
         }
+    }
+
+    /// Current values (last_value, is_called) of the given sequences. Before 18 they come from
+    /// one UNION ALL query over the sequences themselves (pg_dump runs one query per sequence);
+    /// 18 has pg_get_sequence_data.
+    public static func sequenceValues(_ c: Connection, sequences: [(oid: UInt32, schema: String, name: String)],
+                                      serverVersion: Int) throws -> [UInt32: (lastValue: String, isCalled: Bool)] {
+        guard !sequences.isEmpty else { return [:] }
         let values: QueryResult
         if serverVersion >= 180000 {
             values = try run(c, "sequence values", """
@@ -262,12 +275,9 @@ public enum RelationCatalog {
             }
             values = try run(c, "sequence values", parts.joined(separator: "\nUNION ALL\n"))
         }
-        for row in values {
-            let o = oid(row[0])
-            rows[o]?.lastValue = row[1] ?? ""
-            rows[o]?.isCalled = row[2] == "t"
-        }
-        return sequences.compactMap { rows[$0.oid] }
+        var result: [UInt32: (lastValue: String, isCalled: Bool)] = [:]
+        for row in values { result[oid(row[0])] = (row[1] ?? "", row[2] == "t") }
+        return result
     }
 
     /// Objects pg_dump_sort's loop repair always splits out, found from pg_depend:

@@ -63,23 +63,28 @@ public final class DumpEmitter {
     /// pg_dump's BuildArchiveDependencies: an entry created without explicit dependencies gets
     /// those of its object that are in the archive, looking through objects that are not dumped
     /// (a view's ON SELECT rule, a table's row type) but never through the section boundaries.
-    public func buildArchiveDependencies() {
+    /// `table` holds the objects' dependencies once the objects are gone (DumpRunner); without
+    /// it they are read from the graph.
+    public func buildArchiveDependencies(_ table: DependencyTable? = nil) {
+        let table = table ?? DependencyTable(graph.objects)
         let emitted = Set(entries.map(\.dumpId))
         for i in entries.indices where entries[i].dependencies.isEmpty {
-            guard let object = graph.object(dumpId: entries[i].dumpId), !object.dependencies.isEmpty else { continue }
+            let own = entries[i].dumpId
+            guard !table.dependencies(of: own).isEmpty else { continue }
             var found: [Int] = []
             var visiting = Set<Int>()
-            func collect(_ o: DumpObject) {
-                if o.kind == .preDataBoundary || o.kind == .postDataBoundary { return }
-                for dep in o.dependencies {
+            func collect(_ id: Int) {
+                if table.isBoundary(id) { return }
+                for dep in table.dependencies(of: id) {
+                    let dep = Int(dep)
                     if emitted.contains(dep) {
                         found.append(dep)
-                    } else if let other = graph.object(dumpId: dep), visiting.insert(dep).inserted {
-                        collect(other)
+                    } else if visiting.insert(dep).inserted {
+                        collect(dep)
                     }
                 }
             }
-            collect(object)
+            collect(own)
             entries[i].dependencies = found
         }
     }

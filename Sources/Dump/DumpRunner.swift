@@ -84,36 +84,41 @@ public final class DumpRunner {
         let graph = DumpGraph()
         log("reading catalog")
         progress?.begin("reading catalog")
-        let metadata = try ObjectMetadata.load(connection: connection)
         let emitter = DumpEmitter(graph: graph, context: render)
         if options.withGlobals {
             // Before every provider: the globals take the lowest dump ids and lead the TOC.
             log("reading global objects")
             try GlobalsEntries.emit(emitter, connection: connection, options: options, warn: { log("warning: \($0)") })
         }
-        emitter.initialPrivileges = try InitialPrivileges.load(connection)
-        let context = ProviderContext(connection: connection, render: render, selection: options.selection,
-                                      metadata: metadata, graph: graph)
-        // Extensions first: they record which objects belong to an extension and are not dumped.
-        let providers: [CatalogProvider.Type] = [
-            ExtensionsProvider.self, TypesProvider.self, RoutinesProvider.self, OperatorsProvider.self, TextSearchProvider.self,
-            ForeignDataProvider.self, RelationsProvider.self, PublicationsProvider.self, DefaultPrivilegesProvider.self,
-            LargeObjectsProvider.self,
-        ]
-        for provider in providers {
-            PhaseTrace.mark("provider \(provider)")
-            try provider.load(context)
+        // The catalog queries do not depend on each other's results (those that do are deferred),
+        // so all of them go to the server at once and it works through them while the providers
+        // build objects from the earlier ones. Which statements: those the same code sends when
+        // run once against nothing (empty results). Should that run fail, the catalog is read
+        // statement by statement as before.
+        let scratchGraph = DumpGraph()
+        let statements = try? connection.recordingStatements {
+            _ = try readCatalog(graph: scratchGraph, emitter: DumpEmitter(graph: scratchGraph, context: render))
         }
-        PhaseTrace.mark("providers done")
+        if let statements { try connection.beginPipeline(statements) }
+        if PhaseTrace.enabled {
+            connection.pipelineTrace = { FileHandle.standardError.write(Data(("trace " + $0.replacingOccurrences(of: "\n", with: " ") + "\n").utf8)) }
+        }
+        let deferred: DeferredCatalogWork
+        do {
+            deferred = try readCatalog(graph: graph, emitter: emitter)
+        } catch {
+            if connection.inPipeline { try? connection.endPipeline() }
+            throw error
+        }
+        if connection.inPipeline { try connection.endPipeline() }
+        try deferred.runPending()
+        PhaseTrace.mark("catalog read (\(connection.pipelineStatistics))")
+        // After the catalog reads (as before them, pg_dump locks after reading pg_class): taking
+        // them in the pipeline would queue them behind every catalog result.
         try lockTables(graph)
-        log("reading dependency data")
-        try DependencyLoader.load(into: graph, connection: connection)
-        let database = try DatabaseRow.load(connection, serverVersion: session.serverVersion)
-        try DatabaseEntries.emit(emitter, database: database, encoding: session.clientEncoding,
-                                 standardConformingStrings: session.standardConformingStrings)
-        PhaseTrace.mark("dependencies and database entries loaded")
+        PhaseTrace.mark("tables locked")
         log("sorting objects")
-        let sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
+        var sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
         for w in sorted.warnings { log("warning: \(w)") }
         if ProcessInfo.processInfo.environment["PGFUNNEL_DEBUG_GRAPH"] != nil {
             // Developer aid: the sorted graph with each object's dependencies.
@@ -122,11 +127,20 @@ public final class DumpRunner {
             }
         }
         PhaseTrace.mark("sorted")
-        for object in sorted.objects { try object.emit?(emitter, object) }
+        // From here on the objects are only needed to emit their entries: their dependencies go
+        // into a compact table, the graph lets go of them, and each one (with the catalog rows its
+        // closure holds) is freed once emitted, so the TOC grows while the objects shrink.
+        let dependencies = DependencyTable(sorted.objects)
+        graph.releaseObjects()
+        var pending = Array(sorted.objects.reversed())
+        sorted.objects = []
+        while let object = pending.popLast() {
+            try object.emit?(emitter, object)
+        }
         PhaseTrace.mark("entries emitted")
         // --section before the dependencies: entries left out are looked through, as pg_dump does.
         if let sections = options.sections { emitter.keepSections(sections) }
-        emitter.buildArchiveDependencies()
+        emitter.buildArchiveDependencies(dependencies)
         PhaseTrace.mark("archive dependencies built")
         // --no-publications / --no-subscriptions: pg_dump leaves these objects (and their
         // comments and security labels) out entirely; nothing else depends on them.
@@ -135,8 +149,38 @@ public final class DumpRunner {
             let subscription = e.desc == "SUBSCRIPTION" || ((e.desc == "COMMENT" || e.desc == "SECURITY LABEL") && e.tag.hasPrefix("SUBSCRIPTION "))
             return (options.noPublications && publication) || (options.noSubscriptions && subscription)
         }
-        graph.releaseObjects()
         return emitter
+    }
+
+    /// Every catalog read of the dump, from comments to the database's own entries, in the order
+    /// pg_dump reads them; returns the reads that had to wait (DeferredCatalogWork).
+    private func readCatalog(graph: DumpGraph, emitter: DumpEmitter) throws -> DeferredCatalogWork {
+        let connection = session.connection
+        let trace = !connection.isRecording
+        let metadata = try ObjectMetadata.load(connection: connection)
+        emitter.initialPrivileges = try InitialPrivileges.load(connection)
+        let deferred = DeferredCatalogWork(connection: connection)
+        let context = ProviderContext(connection: connection, render: render, selection: options.selection,
+                                      metadata: metadata, graph: graph, deferred: deferred)
+        // Extensions first: they record which objects belong to an extension and are not dumped.
+        let providers: [CatalogProvider.Type] = [
+            ExtensionsProvider.self, TypesProvider.self, RoutinesProvider.self, OperatorsProvider.self, TextSearchProvider.self,
+            ForeignDataProvider.self, RelationsProvider.self, PublicationsProvider.self, DefaultPrivilegesProvider.self,
+            LargeObjectsProvider.self,
+        ]
+        for provider in providers {
+            if trace { PhaseTrace.mark("provider \(provider)") }
+            try provider.load(context)
+        }
+        if trace {
+            PhaseTrace.mark("providers done")
+            log("reading dependency data")
+        }
+        try DependencyLoader.load(into: graph, connection: connection)
+        let database = try DatabaseRow.load(connection, serverVersion: session.serverVersion)
+        try DatabaseEntries.emit(emitter, database: database, encoding: session.clientEncoding,
+                                 standardConformingStrings: session.standardConformingStrings)
+        return deferred
     }
 
     /// ACCESS SHARE locks on the tables whose data or definition is dumped.

@@ -57,7 +57,9 @@ extension Connection {
     /// Sends the COPY statement and checks the server entered the expected COPY direction,
     /// leaving the connection idle again when it did not.
     private func startCopy(_ handle: OpaquePointer, sql: String, expecting wanted: ExecStatusType) throws {
-        if pipeline != nil { throw PostgresError(kind: .protocol, message: "COPY is not possible while a pipeline is open", sql: sql) }
+        if pipeline != nil || recorder != nil {
+            throw PostgresError(kind: .protocol, message: "COPY is not possible while a pipeline is open or statements are recorded", sql: sql)
+        }
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         guard let result else {

@@ -26,7 +26,9 @@ extension Connection {
         guard !statements.isEmpty else { return }
         let sql = statements.joined(separator: "\n")
         let handle = try usableHandle(for: sql)
-        if pipeline != nil { throw PostgresError(kind: .protocol, message: "COPY is not possible while a pipeline is open", sql: sql) }
+        if pipeline != nil || recorder != nil {
+            throw PostgresError(kind: .protocol, message: "COPY is not possible while a pipeline is open or statements are recorded", sql: sql)
+        }
         guard PQsendQuery(handle, sql) == 1 else {
             throw CopySequenceError(index: 0, underlying: PostgresError.fromConnection(handle, kind: .copyFailed, sql: statements[0]))
         }

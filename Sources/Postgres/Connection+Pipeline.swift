@@ -127,9 +127,14 @@ extension Connection {
         }
         state.handedOver.insert(position)
         while state.nextExpected < state.sent.count && state.handedOver.contains(state.nextExpected) { state.nextExpected += 1 }
+        let started = Date()
         while state.read <= position {
             let index = state.read
             state.held[index] = readNext(handle, state: state)
+        }
+        if let trace = pipelineTrace, case .success(let r)? = state.held[position] {
+            let waited = String(format: "%.1f", Date().timeIntervalSince(started) * 1000)
+            trace("statement \(position): waited \(waited) ms for \(PQntuples(r)) rows: \(statement.sql.prefix(60))")
         }
         switch state.held.removeValue(forKey: position) {
         case .success(let result): return result

@@ -96,6 +96,11 @@ public final class Connection {
     /// Set between beginPipeline and endPipeline (Connection+Pipeline.swift).
     var pipeline: PipelineState?
     var pipelineStatisticsStore = PipelineStatistics()
+    /// Receives, for each pipelined result handed over, how long it was waited for (a
+    /// performance aid; the dumper sets it under PGFUNNEL_TRACE).
+    public var pipelineTrace: ((String) -> Void)?
+    /// Set inside recordingStatements (Connection+Recording.swift).
+    var recorder: [PipelinedStatement]?
     private let noticeSink = NoticeSink()
 
     /// Connects with a conninfo string (`host=... dbname=...`) or a URI (`postgresql://...`), with

@@ -65,6 +65,27 @@ public final class QueryResult: RandomAccessCollection {
         return UInt32(PQftype(result, Int32(column)))
     }
 
+    /// A value as an unsigned decimal integer (an OID), read from its bytes in place: for bulk
+    /// catalog results, where building a String per cell costs more than the parse. nil for SQL
+    /// NULL, an empty value, a non-digit or an overflow.
+    public func uint32(row: Int, column: Int) -> UInt32? {
+        guard let bytes = rawValue(row: row, column: column), !bytes.isEmpty else { return nil }
+        var value: UInt32 = 0
+        for byte in bytes {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt32(byte - 48))
+            if o1 || o2 { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    /// The first byte of a value ("char" columns); nil for SQL NULL or an empty value.
+    public func firstByte(row: Int, column: Int) -> UInt8? {
+        rawValue(row: row, column: column)?.first
+    }
+
     /// Calls `body` with a value's bytes in place (no copy); nil for SQL NULL. The buffer is only
     /// valid inside `body`.
     public func withValueBytes<R>(row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {

@@ -47,16 +47,12 @@ final class IndexDefinitionOracleTests: XCTestCase {
             defer { connection.close() }
             try RelationsOracleTests.configureSession(connection)
             if quoteAll { try connection.execute("SET quote_all_identifiers = true") }
-            let tables = try connection.query("""
-                SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.relkind IN ('r', 'm', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' ORDER BY c.oid
-                """).compactMap { $0[0].flatMap(UInt32.init) }
             var columns: [UInt32: [ColumnRow]] = [:]
-            for c in try RelationCatalog.columns(connection, relations: tables, serverVersion: connection.serverVersionNum) {
+            for c in try RelationCatalog.columns(connection, serverVersion: connection.serverVersionNum) {
                 columns[c.relationOid, default: []].append(c)
             }
             let operatorClasses = try PostDataCatalog.defaultOperatorClasses(connection)
-            let rows = try PostDataCatalog.indexes(connection, relations: tables, serverVersion: connection.serverVersionNum)
+            let rows = try PostDataCatalog.indexes(connection, serverVersion: connection.serverVersionNum)
             let serverText = try PostDataCatalog.indexDefinitions(connection, indexes: rows.filter { $0.shape != nil }.map(\.id.oid))
             var rendered: Set<String> = []
             var declined: Set<String> = []
