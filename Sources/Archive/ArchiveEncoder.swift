@@ -24,9 +24,9 @@ struct ArchiveEncoder {
 
     mutating func string(_ s: String?) {
         guard let s else { int(-1); return }
-        let utf8 = Array(s.utf8)
-        int(utf8.count)
-        bytes.append(contentsOf: utf8)
+        // Straight from the string's storage: no intermediate array per string.
+        int(s.utf8.count)
+        bytes.append(contentsOf: s.utf8)
     }
 
     mutating func offset(_ state: DataOffsetState, _ value: Int64) {

@@ -9,14 +9,14 @@ import Foundation
 public final class ArchiveWriter {
     public let header: ArchiveHeader
     public private(set) var entries: [TocEntry]
-    private let output: OutputFile
+    let output: OutputFile
     private let level: Int?
     /// Compression threads for gzip and zstd data (see `compressJobs` in init).
     public let compressJobs: Int
     /// gzip and zstd compressors live as long as the writer: their threads and states serve
     /// one data stream after another instead of being set up again for each table.
     private var sharedCompressor: StreamCompressor?
-    private var tocOffset: Int64 = 0
+    var tocOffset: Int64 = 0
     private var indexByDumpId: [Int: Int] = [:]
     private var openStream: DataStreamState?
     /// Rows, bytes and checksum of each data entry's uncompressed stream, for the manifest.
@@ -33,15 +33,17 @@ public final class ArchiveWriter {
     ///   - compressJobs: threads compressing gzip and zstd data; nil = one per core. The gzip
     ///     output is the same bytes whatever the number (ParallelZlibCompressor).
     ///   - digests: count rows and hash data for a manifest (`finish(writeManifest: true)`).
-    public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil, compressJobs: Int? = nil,
+    public init(output: OutputFile, header: ArchiveHeader, entries: consuming [TocEntry], level: Int? = nil, compressJobs: Int? = nil,
                 digests: Bool = true) throws {
         self.keepsDigests = digests
         self.output = output
         self.header = header
         self.level = level
         self.compressJobs = max(1, compressJobs ?? Self.defaultCompressJobs)
-        self.entries = entries
-        for (i, e) in entries.enumerated() {
+        // Taken over, not copied: the entries are then changed in place.
+        self.entries = consume entries
+        for i in self.entries.indices {
+            let e = self.entries[i]
             guard indexByDumpId[e.dumpId] == nil else {
                 throw ArchiveError.inconsistentToc(file: output.path ?? "standard output", detail: "dump ID \(e.dumpId) appears twice")
             }
@@ -54,7 +56,7 @@ public final class ArchiveWriter {
         enc.header(header)
         try output.write(enc.bytes)
         tocOffset = output.position
-        try output.write(encodeToc())
+        try writeToc(patching: false)
     }
 
     /// One per core, capped so that the blocks in flight stay a few MB on large machines.
@@ -76,13 +78,6 @@ public final class ArchiveWriter {
         default:
             return try makeCompressor(for: algorithm, level: level)
         }
-    }
-
-    private func encodeToc() -> [UInt8] {
-        var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
-        enc.int(entries.count)
-        for e in entries { enc.entry(e, version: header.version) }
-        return enc.bytes
     }
 
     private struct DataStreamState {
@@ -170,7 +165,7 @@ public final class ArchiveWriter {
     public func finish(writeManifest: Bool = false) throws {
         if openStream != nil { throw misuse("finish with a data block still open") }
         if writeManifest && !keepsDigests { throw misuse("manifest requested from a writer made without digests") }
-        if output.canPatch { try output.patch(at: tocOffset, encodeToc()) }
+        if output.canPatch { try writeToc(patching: true) }
         try output.commit()
         if writeManifest, let path = output.path { try manifest(for: path).write(to: ArchiveManifest.path(for: path)) }
     }

@@ -10,7 +10,13 @@ public struct IndexRow: Sendable, Equatable {
     /// indexDefinitions) or, for plain column indexes, rendered from `shape` (IndexDefinitionDDL).
     public var definition = ""
     /// What pg_get_indexdef reads, for indexes dumped on their own (nil for a constraint's index).
-    public var shape: IndexShape?
+    /// Kept out of line: it is needed only until the definition is known, and the rows of every
+    /// index stay in memory until the TOC is written.
+    public var shape: IndexShape? {
+        get { shapeBox?.shape }
+        set { shapeBox = newValue.map(IndexShapeBox.init) }
+    }
+    private var shapeBox: IndexShapeBox?
     public var keys: [Int] = []
     public var keyAttributeCount = 0
     public var attributeCount = 0
@@ -50,6 +56,12 @@ public struct IndexShape: Sendable, Equatable {
     /// An index column has attoptions (operator class parameters).
     public var hasColumnOptions = false
     public init() {}
+}
+
+private final class IndexShapeBox: Sendable, Equatable {
+    let shape: IndexShape
+    init(_ shape: IndexShape) { self.shape = shape }
+    static func == (a: IndexShapeBox, b: IndexShapeBox) -> Bool { a.shape == b.shape }
 }
 
 public struct IndexConstraintRow: Sendable, Equatable {

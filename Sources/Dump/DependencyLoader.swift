@@ -4,7 +4,16 @@ import Postgres
 /// Turns pg_depend into dump-object dependencies (pg_dump's getDependencies): one query for the
 /// whole database, operator-family members folded into their families, and the table/rowtype
 /// direction reversed where pg_dump reverses it.
+///
+/// `read` and `apply` are separate so that the dumper reads pg_depend before the objects exist:
+/// its rows (tens of thousands on thousands of tables) are then parsed while little else is in
+/// memory, and only the 20-byte edges wait for the graph.
 public enum DependencyLoader {
+    /// pg_depend's rows in pg_dump's order (classid, objid).
+    public struct Edges {
+        var edges: [Edge]
+    }
+
     /// One pg_depend row.
     struct Edge {
         var classId: UInt32, objectId: UInt32, refClassId: UInt32, refObjectId: UInt32
@@ -13,6 +22,10 @@ public enum DependencyLoader {
     }
 
     public static func load(into graph: DumpGraph, connection: Connection) throws {
+        apply(try read(connection), to: graph)
+    }
+
+    public static func read(_ connection: Connection) throws -> Edges {
         // pg_dump reads these ORDER BY classid, objid, the order in which dependencies are added.
         // They are sorted here instead: on tens of thousands of rows the server's sort spilled to
         // disk and was most of the query's time, and the rows kept are 20 bytes each, not a cell
@@ -42,7 +55,11 @@ public enum DependencyLoader {
             }
         }
         edges.sort { ($0.classId, $0.objectId, $0.position) < ($1.classId, $1.objectId, $1.position) }
-        for e in edges {
+        return Edges(edges: edges)
+    }
+
+    public static func apply(_ edges: Edges, to graph: DumpGraph) {
+        for e in edges.edges {
             // Objects pg_dump does not collect (TOAST tables, ...) simply have no entry.
             guard let object = graph.object(catalogId: CatalogId(tableOid: e.classId, oid: e.objectId)),
                   let referenced = graph.object(catalogId: CatalogId(tableOid: e.refClassId, oid: e.refObjectId)) else { continue }

@@ -79,6 +79,7 @@ public final class DumpRunner {
 
     /// Builds the TOC (catalog phase): every provider, dependencies, sort, emission.
     public func buildEntries() throws -> DumpEmitter {
+        MallocPolicy.catalogPhase()
         let connection = session.connection
         PhaseTrace.mark("session ready")
         let graph = DumpGraph()
@@ -159,6 +160,9 @@ public final class DumpRunner {
         let trace = !connection.isRecording
         let metadata = try ObjectMetadata.load(connection: connection)
         emitter.initialPrivileges = try InitialPrivileges.load(connection)
+        // Read before the objects exist, applied once they all do (DependencyLoader).
+        if trace { log("reading dependency data") }
+        let dependencies = try DependencyLoader.read(connection)
         let deferred = DeferredCatalogWork(connection: connection)
         let context = ProviderContext(connection: connection, render: render, selection: options.selection,
                                       metadata: metadata, graph: graph, deferred: deferred)
@@ -172,11 +176,8 @@ public final class DumpRunner {
             if trace { PhaseTrace.mark("provider \(provider)") }
             try provider.load(context)
         }
-        if trace {
-            PhaseTrace.mark("providers done")
-            log("reading dependency data")
-        }
-        try DependencyLoader.load(into: graph, connection: connection)
+        if trace { PhaseTrace.mark("providers done") }
+        DependencyLoader.apply(dependencies, to: graph)
         let database = try DatabaseRow.load(connection, serverVersion: session.serverVersion)
         try DatabaseEntries.emit(emitter, database: database, encoding: session.clientEncoding,
                                  standardConformingStrings: session.standardConformingStrings)
@@ -205,6 +206,7 @@ public final class DumpRunner {
         let writer = try ArchiveWriter(output: output, header: header, entries: emitter.takeEntries(), level: options.compressionLevel,
                                        compressJobs: options.compressJobs, digests: options.writeManifest && output.path != nil)
         PhaseTrace.mark("header and TOC written")
+        MallocPolicy.dataPhase()
         let withData = writer.entries.indices.filter { writer.entries[$0].hasData && emitter.dataSources[writer.entries[$0].dumpId] != nil }
         progress?.setTotal(withData.count)
         var batch = TableDataBatch()

@@ -195,7 +195,7 @@ enum RelationPostData {
         // Indexes of ancestors too: a dumped partition's index is attached to its parent's even
         // when the parent itself is not dumped (-t partition).
         set.indexes = try PostDataCatalog.indexes(context.connection, serverVersion: context.serverVersion)
-            .filter { set.interesting.contains($0.relationOid) }
+        set.indexes.removeAll { !set.interesting.contains($0.relationOid) }
         try fillIndexDefinitions(set, context)
         // Closures capture the set and positions in it rather than copies of the rows (as in
         // RelationsProvider.addTable).
