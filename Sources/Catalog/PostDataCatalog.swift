@@ -25,7 +25,8 @@ public enum PostDataCatalog {
               i.indkey, i.indisclustered,
               c.contype, c.conname, c.condeferrable, c.condeferred, c.tableoid AS contableoid, c.oid AS conoid,
               CASE WHEN c.contype = 'x' THEN pg_catalog.pg_get_constraintdef(c.oid, false) END AS condef,
-              coalesce((SELECT spcname FROM pg_catalog.pg_tablespace s WHERE s.oid = t.reltablespace), '') AS tablespace,
+              CASE WHEN t.reltablespace = 0 THEN '' ELSE
+                coalesce((SELECT spcname FROM pg_catalog.pg_tablespace s WHERE s.oid = t.reltablespace), '') END AS tablespace,
               t.reloptions AS indreloptions, i.indisreplident, inh.inhparent AS parentidx,
               i.indnkeyatts, i.indnatts,
               CASE WHEN i.indexprs IS NOT NULL THEN (SELECT pg_catalog.array_agg(attnum ORDER BY attnum)
@@ -40,8 +41,9 @@ public enum PostDataCatalog {
               pg_catalog.quote_ident(am.amname) AS qam,
               i.indisunique, t.relkind, i.indclass, i.indcollation, i.indoption,
               i.indexprs IS NOT NULL AS hasexprs, i.indpred IS NOT NULL AS haspred,
-              CASE WHEN c.contype IS NULL THEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute ia
-                WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL) END AS hascoloptions
+              -- A LIMIT keeps this a lookup per index: as EXISTS it became a scan of all of pg_attribute.
+              CASE WHEN c.contype IS NULL THEN (SELECT true FROM pg_catalog.pg_attribute ia
+                WHERE ia.attrelid = i.indexrelid AND ia.attnum > 0 AND ia.attoptions IS NOT NULL LIMIT 1) IS NOT NULL END AS hascoloptions
             FROM pg_catalog.pg_index i
             JOIN pg_catalog.pg_class t ON t.oid = i.indexrelid
             JOIN pg_catalog.pg_class t2 ON t2.oid = i.indrelid AND t2.relkind IN ('r', 'm', 'p')
