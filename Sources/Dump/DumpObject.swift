@@ -108,6 +108,9 @@ public final class DumpGraph {
     /// Objects that belong to extensions (loaded once by the first provider that needs it):
     /// their definitions are not dumped.
     public var extensionMembership = ExtensionMembership()
+    /// How each TABLE DATA object's data is written, by dump id, from the catalog phase until its
+    /// entry is emitted (RelationsProvider.addTableData).
+    var tableDataPlans: [Int: TableDataPlan] = [:]
 
     public init() {}
 

@@ -79,6 +79,11 @@ public final class DumpRunner {
 
     /// Builds the TOC (catalog phase): every provider, dependencies, sort, emission.
     public func buildEntries() throws -> DumpEmitter {
+        try buildEntries(afterSort: { _, _ in })
+    }
+
+    /// `afterSort` sees the objects in dump order before their entries are emitted.
+    func buildEntries(afterSort: ([DumpObject], DumpGraph) throws -> Void) throws -> DumpEmitter {
         MallocPolicy.catalogPhase()
         let connection = session.connection
         PhaseTrace.mark("session ready")
@@ -128,6 +133,7 @@ public final class DumpRunner {
             }
         }
         PhaseTrace.mark("sorted")
+        try afterSort(sorted.objects, graph)
         // From here on the objects are only needed to emit their entries: their dependencies go
         // into a compact table, the graph lets go of them, and each one (with the catalog rows its
         // closure holds) is freed once emitted, so the TOC grows while the objects shrink.
@@ -193,9 +199,35 @@ public final class DumpRunner {
         if options.session.lockWaitTimeout != nil { try session.clearLockWaitTimeout() }
     }
 
+    /// The first TABLE DATA entries in dump order whose data is a plain COPY, sent to the server
+    /// right after the sort: it runs those COPYs while the entries are emitted and the TOC is
+    /// written (their output waits in the socket; the server pauses once it is full). Stops at the
+    /// first data of another kind (INSERTs, a foreign table, large objects), which must come in
+    /// order; nothing is sent when --section leaves the data out.
+    private func startTableData(_ objects: [DumpObject], _ graph: DumpGraph) throws -> TableDataBatch? {
+        if let sections = options.sections, !sections.contains(.data) { return nil }
+        var batch = TableDataBatch()
+        scan: for o in objects {
+            switch o.kind {
+            case .tableData:
+                guard let copy = graph.tableDataPlans[o.dumpId]?.source as? TableDataSource, batch.accepts(copy, early: true) else { break scan }
+                batch.append(.init(dumpId: o.dumpId, source: copy, label: "TABLE DATA \(o.namespace.map { $0 + "." } ?? "")\(o.name)"))
+            case .largeObject, .largeObjectData:
+                break scan
+            default:
+                continue
+            }
+        }
+        guard !batch.items.isEmpty else { return nil }
+        try batch.send()
+        return batch
+    }
+
     /// Writes the archive to `output`: header, TOC, then each entry's data in TOC order.
     public func write(to output: OutputFile) throws {
-        let emitter = try buildEntries()
+        var early: TableDataBatch?
+        defer { early?.discard() }
+        let emitter = try buildEntries(afterSort: { objects, graph in early = try startTableData(objects, graph) })
         var compression = ArchiveCompression(algorithm: options.compression)
         if archiveVersion < .v1_15 {
             compression.legacyLevel = options.compression == .none ? 0 : (options.compressionLevel ?? -1)
@@ -207,8 +239,19 @@ public final class DumpRunner {
                                        compressJobs: options.compressJobs, digests: options.writeManifest && output.path != nil)
         PhaseTrace.mark("header and TOC written")
         MallocPolicy.dataPhase()
-        let withData = writer.entries.indices.filter { writer.entries[$0].hasData && emitter.dataSources[writer.entries[$0].dumpId] != nil }
+        var withData = writer.entries.indices.filter { writer.entries[$0].hasData && emitter.dataSources[writer.entries[$0].dumpId] != nil }
         progress?.setTotal(withData.count)
+        if let sent = early {
+            // The statements sent early must be the first data entries, in order (they are: the
+            // entries follow the sort); anything else, and they are given up and sent again.
+            early = nil
+            if withData.prefix(sent.items.count).map({ writer.entries[$0].dumpId }) == sent.items.map(\.dumpId) {
+                try sent.write(to: writer, log: log, progress: progress)
+                withData.removeFirst(sent.items.count)
+            } else {
+                sent.discard()
+            }
+        }
         var batch = TableDataBatch()
         for index in withData {
             let entry = writer.entries[index]
@@ -220,7 +263,7 @@ public final class DumpRunner {
                     try batch.write(to: writer, log: log, progress: progress)
                     batch = TableDataBatch()
                 }
-                batch.append(.init(entry: entry, source: copy, label: name))
+                batch.append(.init(dumpId: entry.dumpId, source: copy, label: name))
                 continue
             }
             try batch.write(to: writer, log: log, progress: progress)

@@ -10,28 +10,48 @@ public struct CopySequenceError: Error, CustomStringConvertible {
     public var description: String { "\(underlying)" }
 }
 
-extension Connection {
-    /// Runs several `COPY ... TO STDOUT` statements sent together in one simple-query message, so
-    /// that a run of small tables costs one round trip instead of one each; the server runs them
-    /// one after the other in the open transaction. Each is streamed as `copyOut` streams one:
-    /// `begin(i)` before statement i's first data message, `chunk` for each data message (valid
-    /// only during the call), `end(i, rows)` once its command tag arrived.
+/// Several `COPY ... TO STDOUT` statements sent in one simple-query message, whose results have
+/// not been read yet. The server works through them as soon as they arrive, blocking only once
+/// the socket is full, so sending them early (`Connection.sendCopyOutSequence`) lets the server
+/// run ahead while the client does other work; `stream` then reads them.
+///
+/// Until `stream` returns (or the sequence is discarded), the connection is busy with it. A
+/// sequence dropped unread is cancelled and its results discarded, so the connection stays usable.
+public final class CopyOutSequence {
+    public let statements: [String]
+    private let connection: Connection
+    private let handle: OpaquePointer
+    private var open = true
+
+    init(connection: Connection, handle: OpaquePointer, statements: [String]) {
+        self.connection = connection
+        self.handle = handle
+        self.statements = statements
+    }
+
+    deinit { discard() }
+
+    /// Cancels what the server has not done yet and drops the rest of the results.
+    public func discard() {
+        guard open else { return }
+        open = false
+        connection.sendCancelRequest(handle)
+        connection.discardResults(handle)
+    }
+
+    /// Streams each statement as `Connection.copyOut` streams one: `begin(i)` before statement
+    /// i's first data message, `chunk` for each data message (valid only during the call),
+    /// `end(i, rows)` once its command tag arrived.
     ///
     /// The server stops at the first failing statement; that failure, or an error thrown by a
     /// callback (after which the running COPY is cancelled and the rest of the stream discarded,
     /// leaving the connection usable), is thrown as a `CopySequenceError` carrying the index.
-    public func copyOutSequence(_ statements: [String], begin: (Int) throws -> Void,
-                                chunk: (UnsafeRawBufferPointer) throws -> Void,
-                                end: (Int, Int64?) throws -> Void) throws {
-        guard !statements.isEmpty else { return }
-        let sql = statements.joined(separator: "\n")
-        let handle = try usableHandle(for: sql)
-        if pipeline != nil || recorder != nil {
-            throw PostgresError(kind: .protocol, message: "COPY is not possible while a pipeline is open or statements are recorded", sql: sql)
-        }
-        guard PQsendQuery(handle, sql) == 1 else {
-            throw CopySequenceError(index: 0, underlying: PostgresError.fromConnection(handle, kind: .copyFailed, sql: statements[0]))
-        }
+    public func stream(begin: (Int) throws -> Void, chunk: (UnsafeRawBufferPointer) throws -> Void,
+                       end: (Int, Int64?) throws -> Void) throws {
+        guard open else { throw PostgresError(kind: .protocol, message: "COPY sequence already read") }
+        open = false
+        let handle = self.handle
+        let connection = self.connection
         var failure: CopySequenceError?
         for (index, statement) in statements.enumerated() {
             guard let result = PQgetResult(handle) else {
@@ -45,7 +65,7 @@ extension Connection {
                     ? PostgresError.from(result: result, connection: handle, kind: .copyFailed, sql: statement)
                     : PostgresError(kind: .protocol, message: "statement did not start COPY ... TO STDOUT", sql: statement)
                 PQclear(result)
-                if status == PGRES_COPY_IN || status == PGRES_COPY_BOTH { abandonCopy(handle) }
+                if status == PGRES_COPY_IN || status == PGRES_COPY_BOTH { connection.abandonCopy(handle) }
                 failure = CopySequenceError(index: index, underlying: error)
                 break
             }
@@ -53,13 +73,13 @@ extension Connection {
             var callbackError: Error?
             do { try begin(index) } catch {
                 callbackError = error
-                sendCancelRequest(handle)
+                connection.sendCancelRequest(handle)
             }
-            let sawStreamError = drainCopyData(handle) { bytes in
+            let sawStreamError = connection.drainCopyData(handle) { bytes in
                 guard callbackError == nil else { return }
                 do { try chunk(bytes) } catch {
                     callbackError = error
-                    sendCancelRequest(handle)
+                    connection.sendCancelRequest(handle)
                 }
             }
             // The COPY's own result: its command tag, or the error that ended it.
@@ -80,17 +100,41 @@ extension Connection {
             PQclear(ending)
             do { try end(index, rows) } catch {
                 failure = CopySequenceError(index: index, underlying: error)
-                sendCancelRequest(handle)
+                connection.sendCancelRequest(handle)
                 break
             }
         }
-        discardResults(handle)
+        connection.discardResults(handle)
         if let failure { throw failure }
+    }
+}
+
+extension Connection {
+    /// Sends several `COPY ... TO STDOUT` statements in one simple-query message (one round trip
+    /// for all of them) and returns them unread; see CopyOutSequence.
+    public func sendCopyOutSequence(_ statements: [String]) throws -> CopyOutSequence {
+        let sql = statements.joined(separator: "\n")
+        let handle = try usableHandle(for: sql)
+        if pipeline != nil || recorder != nil {
+            throw PostgresError(kind: .protocol, message: "COPY is not possible while a pipeline is open or statements are recorded", sql: sql)
+        }
+        guard PQsendQuery(handle, sql) == 1 else {
+            throw CopySequenceError(index: 0, underlying: PostgresError.fromConnection(handle, kind: .copyFailed, sql: statements.first))
+        }
+        return CopyOutSequence(connection: self, handle: handle, statements: statements)
+    }
+
+    /// Sends the statements and streams them at once (`sendCopyOutSequence` + `stream`).
+    public func copyOutSequence(_ statements: [String], begin: (Int) throws -> Void,
+                                chunk: (UnsafeRawBufferPointer) throws -> Void,
+                                end: (Int, Int64?) throws -> Void) throws {
+        guard !statements.isEmpty else { return }
+        try sendCopyOutSequence(statements).stream(begin: begin, chunk: chunk, end: end)
     }
 
     /// Consumes what is left of a query: the end of the sequence, or the statements a failure or a
     /// cancel request did not stop (their COPY data is read and dropped).
-    private func discardResults(_ handle: OpaquePointer) {
+    func discardResults(_ handle: OpaquePointer) {
         while let result = PQgetResult(handle) {
             let status = PQresultStatus(result)
             PQclear(result)

@@ -92,4 +92,29 @@ final class CopySequenceTests: XCTestCase {
             XCTAssertEqual(try connection.query("SELECT 8")[0, 0], "8", label)
         }
     }
+
+    /// A sequence sent ahead can be read later, discarded unread, or dropped unread: the server
+    /// is stopped and the connection is usable afterwards in each case.
+    func testSentSequenceCanBeReadLaterDiscardedOrDropped() throws {
+        for server in try installedServers() {
+            let label = "PG\(server.major)"
+            let connection = try server.connect()
+            let long = ["COPY (SELECT 1) TO STDOUT;", "COPY (SELECT g FROM generate_series(1, 20000000) g) TO STDOUT;"]
+
+            let later = try connection.sendCopyOutSequence(["COPY (SELECT 'a') TO STDOUT;", "COPY (SELECT 'b') TO STDOUT;"])
+            Thread.sleep(forTimeInterval: 0.05)
+            var text = ""
+            try later.stream(begin: { _ in }, chunk: { text += String(decoding: $0, as: UTF8.self) }, end: { _, _ in })
+            XCTAssertEqual(text, "a\nb\n", label)
+
+            let discarded = try connection.sendCopyOutSequence(long)
+            let started = Date()
+            discarded.discard()
+            XCTAssertLessThan(Date().timeIntervalSince(started), 5, "\(label): the long COPY should have been cancelled")
+            XCTAssertEqual(try connection.query("SELECT 10")[0, 0], "10", label)
+
+            do { _ = try connection.sendCopyOutSequence(long) }
+            XCTAssertEqual(try connection.query("SELECT 11")[0, 0], "11", label)
+        }
+    }
 }

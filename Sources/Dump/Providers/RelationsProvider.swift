@@ -237,8 +237,14 @@ public enum RelationsProvider: CatalogProvider {
                               catalogId: t.id, name: t.name, namespace: t.namespace)
         data.dependencies = [obj.dumpId]
         let tableDumpId = obj.dumpId
-        let connection = context.connection
-        let inserts = sel.inserts
+        context.graph.add(data)
+        if t.relkind != .materializedView && !context.render.schemaOnly {
+            // Planned now rather than when emitted: the dumper sends the first COPY statements as
+            // soon as the sort has fixed their order (DumpRunner.startTableData).
+            context.graph.tableDataPlans[data.dumpId] = TableDataPlan(
+                table: t, columns: set.columns[t.id.oid] ?? [], root: root, inserts: sel.inserts,
+                connection: context.connection, context.render)
+        }
         data.emit = { emitter, data in
             let ctx = emitter.context
             let t = set.relations[ti]
@@ -250,16 +256,14 @@ public enum RelationsProvider: CatalogProvider {
                               definition: TableDDL.refreshMaterializedView(t, ctx), dependencies: data.dependencies)
                 return
             }
-            if ctx.schemaOnly { return }
-            let plan = TableDataPlan(table: t, columns: set.columns[t.id.oid] ?? [], root: root,
-                                     inserts: inserts, connection: connection, ctx)
+            guard !ctx.schemaOnly, let plan = emitter.graph.tableDataPlans.removeValue(forKey: data.dumpId) else { return }
             emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "TABLE DATA", tag: t.name, namespace: t.namespace,
                           owner: t.owner, section: .data, definition: plan.definition, copyStatement: plan.copyStatement,
                           // dumpTableData's one hand-made dependency: the table (data.dependencies
                           // also holds the sort's pre-data boundary, which is no archive entry).
                           dependencies: [tableDumpId], data: plan.source)
         }
-        return context.graph.add(data)
+        return data
     }
 
     /// dumpTableComment: the relation's comment and its columns' comments.
