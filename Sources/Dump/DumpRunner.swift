@@ -109,22 +109,26 @@ public final class DumpRunner {
         if PhaseTrace.enabled {
             connection.pipelineTrace = { FileHandle.standardError.write(Data(("trace " + $0.replacingOccurrences(of: "\n", with: " ") + "\n").utf8)) }
         }
+        var sorted: DependencySort.Result
         let deferred: DeferredCatalogWork
         do {
-            deferred = try readCatalog(graph: graph, emitter: emitter)
+            let locks: [String]
+            (deferred, locks) = try readCatalog(graph: graph, emitter: emitter)
+            PhaseTrace.mark("catalog read")
+            log("sorting objects")
+            sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
+            PhaseTrace.mark("sorted")
+            // The locks were sent behind the catalog statements (readCatalog); the server took them
+            // while the client sorted. Their results, in order, now.
+            for statement in locks { try connection.execute(statement) }
+            if options.session.lockWaitTimeout != nil { try session.clearLockWaitTimeout() }
         } catch {
             if connection.inPipeline { try? connection.endPipeline() }
             throw error
         }
         if connection.inPipeline { try connection.endPipeline() }
+        PhaseTrace.mark("tables locked (\(connection.pipelineStatistics))")
         try deferred.runPending()
-        PhaseTrace.mark("catalog read (\(connection.pipelineStatistics))")
-        // After the catalog reads (as before them, pg_dump locks after reading pg_class): taking
-        // them in the pipeline would queue them behind every catalog result.
-        try lockTables(graph)
-        PhaseTrace.mark("tables locked")
-        log("sorting objects")
-        var sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
         for w in sorted.warnings { log("warning: \(w)") }
         if ProcessInfo.processInfo.environment["PGFUNNEL_DEBUG_GRAPH"] != nil {
             // Developer aid: the sorted graph with each object's dependencies.
@@ -132,7 +136,6 @@ public final class DumpRunner {
                 FileHandle.standardError.write("\(o.dumpId) \(o.kind) \(o.catalogId.tableOid)/\(o.catalogId.oid) \(o.namespace ?? "-").\(o.name) dump=\(o.dumpDefinition) deps=\(o.dependencies)\n".data(using: .utf8)!)
             }
         }
-        PhaseTrace.mark("sorted")
         try afterSort(sorted.objects, graph)
         // From here on the objects are only needed to emit their entries: their dependencies go
         // into a compact table, the graph lets go of them, and each one (with the catalog rows its
@@ -161,7 +164,7 @@ public final class DumpRunner {
 
     /// Every catalog read of the dump, from comments to the database's own entries, in the order
     /// pg_dump reads them; returns the reads that had to wait (DeferredCatalogWork).
-    private func readCatalog(graph: DumpGraph, emitter: DumpEmitter) throws -> DeferredCatalogWork {
+    private func readCatalog(graph: DumpGraph, emitter: DumpEmitter) throws -> (DeferredCatalogWork, locks: [String]) {
         let connection = session.connection
         let trace = !connection.isRecording
         let metadata = try ObjectMetadata.load(connection: connection)
@@ -183,20 +186,23 @@ public final class DumpRunner {
             try provider.load(context)
         }
         if trace { PhaseTrace.mark("providers done") }
+        // ACCESS SHARE locks on the tables whose data or definition is dumped: sent now, behind
+        // every catalog statement (after the catalog reads, as before pgfunnel pipelined them), so
+        // the server takes them while the client finishes and sorts; checked after the sort.
+        let names = graph.objects.filter(Self.isLocked).compactMap { o in o.namespace.map { render.qualified($0, o.name) } }
+        if trace { log("locking \(names.count) tables") }
+        let locks = DumpSession.lockStatements(names)
+        if connection.inPipeline { try connection.sendAhead(locks.map { PipelinedStatement($0) }) }
         DependencyLoader.apply(dependencies, to: graph)
         let database = try DatabaseRow.load(connection, serverVersion: session.serverVersion)
         try DatabaseEntries.emit(emitter, database: database, encoding: session.clientEncoding,
                                  standardConformingStrings: session.standardConformingStrings)
-        return deferred
+        return (deferred, locks)
     }
 
-    /// ACCESS SHARE locks on the tables whose data or definition is dumped.
-    private func lockTables(_ graph: DumpGraph) throws {
-        let names = graph.objects.filter { $0.kind == .table && ($0.relkind == "r" || $0.relkind == "p") && $0.dumpDefinition }
-            .compactMap { o in o.namespace.map { render.qualified($0, o.name) } }
-        log("locking \(names.count) tables")
-        try session.lockTables(names)
-        if options.session.lockWaitTimeout != nil { try session.clearLockWaitTimeout() }
+    /// Tables (and partitioned tables) whose definition is dumped are locked.
+    static func isLocked(_ o: DumpObject) -> Bool {
+        o.kind == .table && (o.relkind == "r" || o.relkind == "p") && o.dumpDefinition
     }
 
     /// The first TABLE DATA entries in dump order whose data is a plain COPY, sent to the server

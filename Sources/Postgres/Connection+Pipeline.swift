@@ -74,6 +74,16 @@ extension Connection {
         state.statistics.announced = statements.count
     }
 
+    /// Sends more statements on the open pipeline, announced like those `beginPipeline` sent: they
+    /// queue behind everything sent so far, and `query` / `execute` of the same statement later
+    /// take their results.
+    public func sendAhead(_ statements: [PipelinedStatement]) throws {
+        guard let state = pipeline else { throw PostgresError(kind: .protocol, message: "no pipeline is open") }
+        let handle = try usableHandle(for: nil)
+        for statement in statements { try send(statement, handle: handle, state: state) }
+        state.statistics.announced += statements.count
+    }
+
     /// Reads and drops what nobody asked for and leaves pipeline mode. Throws the first failure
     /// among statements nobody asked for (the transaction is then aborted anyway, and that error
     /// explains it better than the next statement's would).
