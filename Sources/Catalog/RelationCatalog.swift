@@ -214,11 +214,13 @@ public enum RelationCatalog {
         }
     }
 
-    /// CHECK constraints of user relations, in (relation, name) order.
+    /// CHECK constraints of user relations, in (relation, name) order, without their definitions
+    /// (`checkConstraintDefinitions`): nothing before the TOC is rendered needs them, and
+    /// deparsing opens each table, the most expensive catalog work on thousands of tables, which
+    /// the dumper has the server do while it sorts.
     public static func checkConstraints(_ c: Connection) throws -> [CheckConstraintRow] {
         try run(c, "check constraints", """
-            SELECT c.tableoid, c.oid, conrelid, conname, pg_catalog.pg_get_constraintdef(c.oid) AS consrc,
-              conislocal, convalidated
+            SELECT c.tableoid, c.oid, conrelid, conname, conislocal, convalidated
             FROM pg_catalog.pg_constraint c
             \(joinUserRelations(on: "c.conrelid"))
             WHERE contype = 'c'
@@ -228,11 +230,24 @@ public enum RelationCatalog {
             k.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
             k.relationOid = oid(row[2])
             k.name = row[3] ?? ""
-            k.definition = row[4] ?? ""
-            k.isLocal = row[5] == "t"
-            k.validated = row[6] == "t"
+            k.isLocal = row[4] == "t"
+            k.validated = row[5] == "t"
             return k
         }
+    }
+
+    /// pg_get_constraintdef of the CHECK constraints `checkConstraints` returns, by constraint OID.
+    public static func checkConstraintDefinitions(_ c: Connection) throws -> [UInt32: String] {
+        let rows = try run(c, "check constraint definitions", """
+            SELECT c.oid, pg_catalog.pg_get_constraintdef(c.oid) AS consrc
+            FROM pg_catalog.pg_constraint c
+            \(joinUserRelations(on: "c.conrelid"))
+            WHERE contype = 'c'
+            """)
+        var result: [UInt32: String] = [:]
+        result.reserveCapacity(rows.rowCount)
+        for i in 0..<rows.rowCount { result[rows.uint32(row: i, column: 0) ?? 0] = rows[i, 1] ?? "" }
+        return result
     }
 
     /// Parameters of every user sequence (lastValue/isCalled are filled by `sequenceValues`).

@@ -5,6 +5,7 @@ import Postgres
 /// phase runs in a pipeline they wait until it is over: sent in the middle, they would queue
 /// behind every statement already sent and force those results to be read early and held.
 /// Outside a pipeline they run at once; while statements are only being recorded, not at all.
+/// Those that can be sent ahead (`sendAhead`) are: their statements queue behind the catalog's.
 public final class DeferredCatalogWork {
     private let connection: Connection
     private var pending: [() throws -> Void] = []
@@ -21,6 +22,17 @@ public final class DeferredCatalogWork {
         } else {
             try body()
         }
+    }
+
+    /// Sends the statements of what was kept ahead on the open pipeline, so that the server
+    /// answers them while the client goes on (the dumper sorts); `runPending` then takes their
+    /// results. Which statements: those the kept work sends when run against nothing (empty
+    /// results; it must tolerate that, as the catalog code does for the pipeline's own list).
+    public func sendAhead() throws {
+        guard connection.inPipeline, !pending.isEmpty else { return }
+        let work = pending
+        let statements = try connection.recordingStatements { for body in work { try body() } }
+        try connection.sendAhead(statements)
     }
 
     /// Runs what was kept, in the order it was given.

@@ -114,6 +114,9 @@ public final class DumpRunner {
         do {
             let locks: [String]
             (deferred, locks) = try readCatalog(graph: graph, emitter: emitter)
+            // Reads kept for after the catalog (definitions first needed by emit) queue behind the
+            // locks: the server answers them while the client sorts.
+            try deferred.sendAhead()
             PhaseTrace.mark("catalog read")
             log("sorting objects")
             sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
@@ -121,14 +124,14 @@ public final class DumpRunner {
             // The locks were sent behind the catalog statements (readCatalog); the server took them
             // while the client sorted. Their results, in order, now.
             for statement in locks { try connection.execute(statement) }
+            try deferred.runPending()
             if options.session.lockWaitTimeout != nil { try session.clearLockWaitTimeout() }
         } catch {
             if connection.inPipeline { try? connection.endPipeline() }
             throw error
         }
         if connection.inPipeline { try connection.endPipeline() }
-        PhaseTrace.mark("tables locked (\(connection.pipelineStatistics))")
-        try deferred.runPending()
+        PhaseTrace.mark("tables locked, deferred reads done (\(connection.pipelineStatistics))")
         for w in sorted.warnings { log("warning: \(w)") }
         if ProcessInfo.processInfo.environment["PGFUNNEL_DEBUG_GRAPH"] != nil {
             // Developer aid: the sorted graph with each object's dependencies.

@@ -10,9 +10,8 @@ extension Connection {
     /// run them, which statements to send ahead in a pipeline (`beginPipeline`); statements that
     /// depend on earlier results are then sent on demand. COPY is refused while recording.
     public func recordingStatements(_ body: () throws -> Void) throws -> [PipelinedStatement] {
-        guard recorder == nil, pipeline == nil else {
-            throw PostgresError(kind: .protocol, message: "already recording or pipelining")
-        }
+        // A pipeline may be open: recording intercepts statements before it sees them.
+        guard recorder == nil else { throw PostgresError(kind: .protocol, message: "already recording") }
         recorder = []
         defer { recorder = nil }
         try body()

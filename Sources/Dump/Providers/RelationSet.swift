@@ -82,6 +82,15 @@ final class RelationSet {
         for k in try RelationCatalog.checkConstraints(c) where interesting.contains(k.relationOid) {
             s.checks[k.relationOid, default: []].append(k)
         }
+        // Their definitions are first needed when entries are rendered.
+        try context.deferred.run {
+            let definitions = try RelationCatalog.checkConstraintDefinitions(c)
+            for relation in s.checks.keys {
+                for i in s.checks[relation]!.indices {
+                    s.checks[relation]![i].definition = definitions[s.checks[relation]![i].id.oid] ?? ""
+                }
+            }
+        }
         for q in try RelationCatalog.sequences(c) where s.dumped.contains(q.relationOid) {
             s.sequences[q.relationOid] = q
         }

@@ -144,7 +144,9 @@ public enum RelationsProvider: CatalogProvider {
                 let ctx = emitter.context
                 if ctx.dataOnly || !k.check.isLocal { return }
                 let t = set.relations[ti]
-                let ddl = TableDDL.separateCheck(table: t, check: k.check, ctx)
+                // The set's row, whose definition was filled after this closure was made.
+                let check = set.checks[t.id.oid]?.first { $0.id == k.check.id } ?? k.check
+                let ddl = TableDDL.separateCheck(table: t, check: check, ctx)
                 emitter.entry(dumpId: con.dumpId, catalogId: k.check.id, desc: "CHECK CONSTRAINT",
                               tag: "\(t.name) \(k.check.name)", namespace: t.namespace, owner: t.owner,
                               section: .postData, definition: ddl.create, dropStatement: ddl.drop)
