@@ -17,9 +17,13 @@ extension ArchiveWriter {
             enc.bytes.removeAll(keepingCapacity: true)
         }
         enc.int(entries.count)
-        for i in entries.indices {
-            enc.entry(entries[i], version: header.version)
-            if enc.bytes.count >= Self.tocPieceSize { try writePiece() }
+        let version = header.version
+        // Through the array's buffer: entries are encoded in place, not copied out one by one.
+        try entries.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices {
+                enc.entry(buffer[i], version: version)
+                if enc.bytes.count >= Self.tocPieceSize { try writePiece() }
+            }
         }
         try writePiece()
     }

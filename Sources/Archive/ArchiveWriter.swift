@@ -43,13 +43,13 @@ public final class ArchiveWriter {
         // Taken over, not copied: the entries are then changed in place.
         self.entries = consume entries
         for i in self.entries.indices {
-            let e = self.entries[i]
-            guard indexByDumpId[e.dumpId] == nil else {
-                throw ArchiveError.inconsistentToc(file: output.path ?? "standard output", detail: "dump ID \(e.dumpId) appears twice")
+            let dumpId = self.entries[i].dumpId
+            guard indexByDumpId[dumpId] == nil else {
+                throw ArchiveError.inconsistentToc(file: output.path ?? "standard output", detail: "dump ID \(dumpId) appears twice")
             }
-            indexByDumpId[e.dumpId] = i
+            indexByDumpId[dumpId] = i
             // Offsets are learned while writing; until then an entry with data is "not set".
-            self.entries[i].dataState = e.hasData ? .notSet : .noData
+            self.entries[i].dataState = self.entries[i].hasData ? .notSet : .noData
             self.entries[i].dataOffset = 0
         }
         var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
