@@ -76,43 +76,47 @@ public enum RelationCatalog {
             WHERE c.relkind IN ('r', 'S', 'v', 'm', 'f', 'p') AND \(userRelationFilter)
             ORDER BY c.oid
             """)
-        return r.map { row in
+        // Cells read in place by type (see PostDataCatalog.indexes).
+        var relations: [RelationRow] = []
+        relations.reserveCapacity(r.rowCount)
+        for i in 0..<r.rowCount {
             var t = RelationRow()
-            t.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
-            t.name = row[2] ?? ""
-            t.namespaceOid = oid(row[3])
-            t.namespace = row[4] ?? ""
-            t.relkind = Relkind(rawValue: row[5]?.first ?? "r") ?? .table
-            t.owner = row[6] ?? ""
-            t.acl = row[7]
-            t.checkCount = Int(row[8] ?? "0") ?? 0
-            t.hasIndex = row[9] == "t"
-            t.hasRules = row[10] == "t"
-            t.hasTriggers = row[11] == "t"
-            t.persistence = row[12]?.first ?? "p"
-            t.ofType = row[13]
-            t.reloptions = row[14]
-            t.checkOption = row[15]
-            t.toastReloptions = row[16]
-            t.tablespace = row[17] ?? ""
-            t.accessMethod = row[18]
-            t.isPopulated = row[19] == "t"
-            t.replicaIdentity = row[20]?.first ?? "d"
-            t.rowSecurity = row[21] == "t"
-            t.forceRowSecurity = row[22] == "t"
-            t.isPartition = row[23] == "t"
-            t.partitionKey = row[24]
-            t.partitionBound = row[25]
-            t.foreignServer = row[26]
-            t.foreignOptions = row[27]
-            t.viewDefinition = row[28]
-            t.owningTable = oid(row[29])
-            t.owningColumn = Int(row[30] ?? "0") ?? 0
-            t.isIdentitySequence = row[31] == "t"
-            t.isExtensionMember = row[32] == "t"
-            t.aclDefault = row[33]
-            return t
+            t.id = CatalogId(tableOid: r.uint32(row: i, column: 0) ?? 0, oid: r.uint32(row: i, column: 1) ?? 0)
+            t.name = r[i, 2] ?? ""
+            t.namespaceOid = r.uint32(row: i, column: 3) ?? 0
+            t.namespace = r[i, 4] ?? ""
+            t.relkind = r.firstByte(row: i, column: 5).flatMap { Relkind(rawValue: Character(Unicode.Scalar($0))) } ?? .table
+            t.owner = r[i, 6] ?? ""
+            t.acl = r[i, 7]
+            t.checkCount = r.int(row: i, column: 8) ?? 0
+            t.hasIndex = r.bool(row: i, column: 9)
+            t.hasRules = r.bool(row: i, column: 10)
+            t.hasTriggers = r.bool(row: i, column: 11)
+            t.persistence = r.firstByte(row: i, column: 12).map { Character(Unicode.Scalar($0)) } ?? "p"
+            t.ofType = r[i, 13]
+            t.reloptions = r[i, 14]
+            t.checkOption = r[i, 15]
+            t.toastReloptions = r[i, 16]
+            t.tablespace = r[i, 17] ?? ""
+            t.accessMethod = r[i, 18]
+            t.isPopulated = r.bool(row: i, column: 19)
+            t.replicaIdentity = r.firstByte(row: i, column: 20).map { Character(Unicode.Scalar($0)) } ?? "d"
+            t.rowSecurity = r.bool(row: i, column: 21)
+            t.forceRowSecurity = r.bool(row: i, column: 22)
+            t.isPartition = r.bool(row: i, column: 23)
+            t.partitionKey = r[i, 24]
+            t.partitionBound = r[i, 25]
+            t.foreignServer = r[i, 26]
+            t.foreignOptions = r[i, 27]
+            t.viewDefinition = r[i, 28]
+            t.owningTable = r.uint32(row: i, column: 29) ?? 0
+            t.owningColumn = r.int(row: i, column: 30) ?? 0
+            t.isIdentitySequence = r.bool(row: i, column: 31)
+            t.isExtensionMember = r.bool(row: i, column: 32)
+            t.aclDefault = r[i, 33]
+            relations.append(t)
         }
+        return relations
     }
 
     /// pg_inherits in (child, inhseqno) order: a child's parents in declaration order.
@@ -163,37 +167,43 @@ public enum RelationCatalog {
             \(notNullJoin)WHERE a.attnum > 0::pg_catalog.int2
             ORDER BY a.attrelid, a.attnum
             """)
-        return r.map { row in
+        // Cells read in place by type (see PostDataCatalog.indexes).
+        var columns: [ColumnRow] = []
+        columns.reserveCapacity(r.rowCount)
+        for i in 0..<r.rowCount {
             var a = ColumnRow()
-            a.relationOid = oid(row[0])
-            a.number = Int(row[1] ?? "0") ?? 0
-            a.name = row[2] ?? ""
-            a.statisticsTarget = Int(row[3] ?? "-1") ?? -1
-            a.storage = row[4]?.first ?? "p"
-            a.typeStorage = row[5]?.first ?? "p"
-            a.notNull = row[6] == "t"
-            a.hasDefault = row[7] == "t"
-            a.isDropped = row[8] == "t"
-            a.isLocal = row[9] == "t"
-            a.typeName = row[10] ?? ""
-            a.options = row[11] ?? ""
-            let collation = PostgresArray.parse(row[12])
-            if collation.count == 2 { a.collationSchema = collation[0]; a.collationName = collation[1] }
-            a.fdwOptions = row[13] ?? ""
-            a.compression = row[14]?.first
-            a.identity = row[15]?.first
-            a.generated = row[16]?.first
-            a.acl = row[17]
-            a.notNullName = row[18]
-            a.notNullIsLocal = row[19] != "f"
-            a.notNullValid = row[20] != "f"
-            a.notNullNoInherit = row[21] == "t"
-            a.notNullConstraintId = CatalogId(tableOid: oid(row[22]), oid: oid(row[23]))
-            a.typeOid = oid(row[24])
-            a.collationOid = oid(row[25])
-            a.quotedName = row[26] ?? ""
-            return a
+            a.relationOid = r.uint32(row: i, column: 0) ?? 0
+            a.number = r.int(row: i, column: 1) ?? 0
+            a.name = r[i, 2] ?? ""
+            a.statisticsTarget = r.int(row: i, column: 3) ?? -1
+            a.storage = r.firstByte(row: i, column: 4).map { Character(Unicode.Scalar($0)) } ?? "p"
+            a.typeStorage = r.firstByte(row: i, column: 5).map { Character(Unicode.Scalar($0)) } ?? "p"
+            a.notNull = r.bool(row: i, column: 6)
+            a.hasDefault = r.bool(row: i, column: 7)
+            a.isDropped = r.bool(row: i, column: 8)
+            a.isLocal = r.bool(row: i, column: 9)
+            a.typeName = r[i, 10] ?? ""
+            a.options = r[i, 11] ?? ""
+            if !r.isNull(row: i, column: 12) {
+                let collation = PostgresArray.parse(r[i, 12])
+                if collation.count == 2 { a.collationSchema = collation[0]; a.collationName = collation[1] }
+            }
+            a.fdwOptions = r[i, 13] ?? ""
+            a.compression = r.firstByte(row: i, column: 14).map { Character(Unicode.Scalar($0)) }
+            a.identity = r.firstByte(row: i, column: 15).map { Character(Unicode.Scalar($0)) }
+            a.generated = r.firstByte(row: i, column: 16).map { Character(Unicode.Scalar($0)) }
+            a.acl = r[i, 17]
+            a.notNullName = r[i, 18]
+            a.notNullIsLocal = r.firstByte(row: i, column: 19) != UInt8(ascii: "f")
+            a.notNullValid = r.firstByte(row: i, column: 20) != UInt8(ascii: "f")
+            a.notNullNoInherit = r.bool(row: i, column: 21)
+            a.notNullConstraintId = CatalogId(tableOid: r.uint32(row: i, column: 22) ?? 0, oid: r.uint32(row: i, column: 23) ?? 0)
+            a.typeOid = r.uint32(row: i, column: 24) ?? 0
+            a.collationOid = r.uint32(row: i, column: 25) ?? 0
+            a.quotedName = r[i, 26] ?? ""
+            columns.append(a)
         }
+        return columns
     }
 
     /// Column defaults and generation expressions (pg_attrdef) of user relations, in (relation,
