@@ -143,7 +143,8 @@ public final class DumpRunner {
             case .tableData:
                 guard let copy = graph.tableDataPlans[o.dumpId]?.source as? TableDataSource, batch.accepts(copy, early: true) else { break scan }
                 batch.append(.init(dumpId: o.dumpId, source: copy, label: "TABLE DATA \(o.namespace.map { $0 + "." } ?? "")\(o.name)"))
-            case .largeObject, .largeObjectData:
+            case .largeObjectData:
+                // BLOBS: the only other kind with data (.largeObject entries have none).
                 break scan
             default:
                 continue
