@@ -28,7 +28,7 @@ public enum PhaseTrace {
         typealias Trim = @convention(c) (Int) -> Int32
         // Not in Swift's Glibc module (malloc.h), hence the lookup.
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
-            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+            if ProcessInfo.processInfo.environment["PGFUNNEL_TRACE_NOTRIM"] == nil { _ = unsafeBitCast(symbol, to: Trim.self)(0) }
         }
         return memory("VmRSS")
     }

@@ -19,7 +19,7 @@ public final class DumpEmitter {
     /// The entries in emission order, in chunks: growing one array of tens of thousands of
     /// entries would copy it each time its capacity doubles, briefly holding it twice.
     private var chunks: [[TocEntry]] = []
-    private static let chunkSize = 2048
+    private static let chunkSize = 512
     public private(set) var dataSources: [Int: DataSource] = [:]
     /// pg_init_privs, for ACL entries of objects whose privileges initdb or an extension set.
     public var initialPrivileges: InitialPrivileges?

@@ -31,6 +31,8 @@ extension DumpRunner {
             // Reads kept for after the catalog (definitions first needed by emit) queue behind the
             // locks: the server answers them while the client sorts.
             try deferred.sendAhead()
+            // What only the catalog reading needed (query results, parse buffers) is free now.
+            MallocPolicy.releaseFreedMemory()
             PhaseTrace.mark("catalog read")
             log("sorting objects")
             sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)

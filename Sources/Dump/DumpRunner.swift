@@ -110,11 +110,13 @@ public final class DumpRunner {
         // closure holds) is freed once emitted, so the TOC grows while the objects shrink.
         let dependencies = DependencyTable(sorted.objects)
         graph.releaseObjects()
+        MallocPolicy.releaseFreedMemory()
         var pending = Array(sorted.objects.reversed())
         sorted.objects = []
         while let object = pending.popLast() {
             try object.emit?(emitter, object)
         }
+        MallocPolicy.releaseFreedMemory()
         PhaseTrace.mark("entries emitted")
         // --section before the dependencies: entries left out are looked through, as pg_dump does.
         if let sections = options.sections { emitter.keepSections(sections) }

@@ -21,4 +21,15 @@ enum MallocPolicy {
 
     /// Blocks up to 4 MiB from the heap, where freed ones are reused.
     static func dataPhase() { _ = mallopt?(mmapThreshold, 4 * 1024 * 1024) }
+
+    private typealias Trim = @convention(c) (Int) -> Int32
+    private static let mallocTrim: Trim? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: Trim.self)
+    }()
+
+    /// Gives the pages of freed heap memory back to the system. Between phases that free much
+    /// of what the previous one built (the catalog rows once the entries are emitted), the next
+    /// phase's allocations then reuse those pages instead of adding to the resident set.
+    static func releaseFreedMemory() { _ = mallocTrim?(0) }
 }

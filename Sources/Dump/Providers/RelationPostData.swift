@@ -12,12 +12,14 @@ enum RelationPostData {
         let c = context.connection
         let v = context.serverVersion
         let metadata = context.metadata
-        let dumpedTables = set.relations.filter { set.dumped.contains($0.id.oid) && $0.relkind != .sequence }
+        // Positions in set.relations, not copies of the rows: this runs while every object of the
+        // dump is in memory.
+        let dumpedTables = set.relations.indices.filter { set.dumped.contains(set.relations[$0].id.oid) && set.relations[$0].relkind != .sequence }
         let attachesByParentIndex = try addIndexes(set, tableIds, context)
 
         // Foreign keys: pg_dump before 18 only looks at tables with triggers and partitioned tables;
         // 18's NOT ENFORCED keys have no triggers, so every dumped table is asked (same result before 18).
-        let fkTables = Set(dumpedTables.map(\.id.oid))
+        let fkTables = Set(dumpedTables.map { set.relations[$0].id.oid })
         for f in try PostDataCatalog.foreignKeys(c) where fkTables.contains(f.relationOid) {
             guard let ti = set.byOid[f.relationOid] else { continue }
             let t = set.relations[ti]
@@ -50,7 +52,7 @@ enum RelationPostData {
             }
         }
 
-        let triggerTables = Set(dumpedTables.filter(\.hasTriggers).map(\.id.oid))
+        let triggerTables = Set(dumpedTables.filter { set.relations[$0].hasTriggers }.map { set.relations[$0].id.oid })
         for g in try PostDataCatalog.triggers(c, serverVersion: v) where triggerTables.contains(g.relationOid) {
             guard let ti = set.byOid[g.relationOid] else { continue }
             let t = set.relations[ti]
@@ -97,11 +99,11 @@ enum RelationPostData {
         }
 
         // Row-level security: a ROW SECURITY object per table with RLS enabled, then policies.
-        let rlsTables = dumpedTables.filter { [.table, .partitionedTable].contains($0.relkind) }
-        for t in rlsTables where t.rowSecurity {
+        let rlsTables = dumpedTables.filter { [.table, .partitionedTable].contains(set.relations[$0].relkind) }
+        for ti in rlsTables where set.relations[ti].rowSecurity {
+            let t = set.relations[ti]
             guard let tableId = tableIds[t.id.oid] else { continue }
             let id = CatalogId(tableOid: 0, oid: t.id.oid)
-            let ti = set.byOid[t.id.oid] ?? 0
             add(context, kind: .policy, id: id, name: t.name, namespace: t.namespace, dependencies: [tableId], tiebreak: SortTiebreak.parentTable(t.name)) { emitter, obj in
                 let t = set.relations[ti]
                 // No pg_depend row matches this object: its dependency on the table is by hand.
@@ -110,7 +112,7 @@ enum RelationPostData {
                               dependencies: [tableId])
             }
         }
-        let rlsTableOids = Set(rlsTables.map(\.id.oid))
+        let rlsTableOids = Set(rlsTables.map { set.relations[$0].id.oid })
         for p in try PostDataCatalog.policies(c) where rlsTableOids.contains(p.relationOid) {
             guard let ti = set.byOid[p.relationOid] else { continue }
             let t = set.relations[ti]

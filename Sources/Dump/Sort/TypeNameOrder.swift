@@ -14,12 +14,17 @@ public enum TypeNameOrder {
     public static func sorted(_ objects: [DumpObject], pgDumpMajor: Int) -> [DumpObject] {
         // The keys are read out of the objects once: comparing them in place would copy (retain and
         // release) their strings at every one of the sort's few hundred thousand comparisons.
-        var keys = objects.enumerated().map { Key($0.element, index: $0.offset, pgDumpMajor: pgDumpMajor) }
-        keys.sort { a, b in
-            let c = a.compare(b)
-            return c != 0 ? c < 0 : a.index < b.index
+        let keys = objects.enumerated().map { Key($0.element, index: $0.offset, pgDumpMajor: pgDumpMajor) }
+        // Positions are sorted, not the keys themselves: the stable sort's buffer is then a few
+        // bytes per object rather than a copy of every key.
+        var order = (0..<Int32(keys.count)).map { $0 }
+        keys.withUnsafeBufferPointer { k in
+            order.sort { a, b in
+                let c = k[Int(a)].compare(k[Int(b)])
+                return c != 0 ? c < 0 : a < b
+            }
         }
-        return keys.map { objects[$0.index] }
+        return order.map { objects[Int($0)] }
     }
 
     /// DOTypeNameCompare's keys of one object.
