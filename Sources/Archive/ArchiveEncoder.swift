@@ -24,9 +24,26 @@ struct ArchiveEncoder {
 
     mutating func string(_ s: String?) {
         guard let s else { int(-1); return }
-        let utf8 = Array(s.utf8)
-        int(utf8.count)
-        bytes.append(contentsOf: utf8)
+        // Straight from the string's storage: no intermediate array per string.
+        int(s.utf8.count)
+        bytes.append(contentsOf: s.utf8)
+    }
+
+    /// A non-negative number as a string field in decimal (what `string(String(n))` writes),
+    /// without building the String.
+    mutating func decimal(_ n: UInt64) {
+        var digits: (UInt64, Int) = (n, 0)
+        repeat { digits.1 += 1; digits.0 /= 10 } while digits.0 > 0
+        int(digits.1)
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits.1))
+        var v = n
+        var i = start + digits.1 - 1
+        repeat {
+            bytes[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            i -= 1
+        } while v > 0
     }
 
     mutating func offset(_ state: DataOffsetState, _ value: Int64) {
@@ -59,11 +76,11 @@ struct ArchiveEncoder {
     }
 
     /// One TOC entry as WriteToc + the custom format's WriteExtraToc write it.
-    mutating func entry(_ e: TocEntry, version: ArchiveVersion) {
+    mutating func entry(_ e: borrowing TocEntry, version: ArchiveVersion) {
         int(e.dumpId)
         int(e.hasData ? 1 : 0)
-        string(String(e.tableOid))
-        string(String(e.oid))
+        decimal(UInt64(e.tableOid))
+        decimal(UInt64(e.oid))
         string(e.tag)
         string(e.desc)
         int(e.section.rawValue)
@@ -76,7 +93,7 @@ struct ArchiveEncoder {
         if version >= .v1_16 { int(e.relkind) }
         string(e.owner)
         string("false")
-        for d in e.dependencies { string(String(d)) }
+        for d in e.dependencies { if d >= 0 { decimal(UInt64(d)) } else { string(String(d)) } }
         string(nil)
         offset(e.dataState, e.dataOffset)
     }

@@ -31,20 +31,22 @@ public final class ArchiveWriter {
     ///   - compressJobs: threads compressing gzip and zstd data; nil = one per core. The output
     ///     is the same bytes whatever the number (ParallelDeflateCodec, libzstd's workers).
     ///   - digests: count rows and hash data for a manifest (`finish(writeManifest: true)`).
-    public init(output: OutputFile, header: ArchiveHeader, entries: [TocEntry], level: Int? = nil, compressJobs: Int? = nil,
+    public init(output: OutputFile, header: ArchiveHeader, entries: consuming [TocEntry], level: Int? = nil, compressJobs: Int? = nil,
                 digests: Bool = true) throws {
         self.output = output
         self.header = header
         self.compressJobs = max(1, compressJobs ?? Self.defaultCompressJobs)
-        self.entries = entries
+        // Taken over, not copied: the entries are then changed in place.
+        self.entries = consume entries
         canPatch = output.canPatch
-        for (i, e) in entries.enumerated() {
-            guard indexByDumpId[e.dumpId] == nil else {
-                throw ArchiveError.inconsistentToc(file: output.path ?? "standard output", detail: "dump ID \(e.dumpId) appears twice")
+        for i in self.entries.indices {
+            let dumpId = self.entries[i].dumpId
+            guard indexByDumpId[dumpId] == nil else {
+                throw ArchiveError.inconsistentToc(file: output.path ?? "standard output", detail: "dump ID \(dumpId) appears twice")
             }
-            indexByDumpId[e.dumpId] = i
+            indexByDumpId[dumpId] = i
             // Offsets are learned while writing; until then an entry with data is "not set".
-            self.entries[i].dataState = e.hasData ? .notSet : .noData
+            self.entries[i].dataState = self.entries[i].hasData ? .notSet : .noData
             self.entries[i].dataOffset = 0
         }
         let (codec, blockSize, blocks) = try Self.codec(for: header.compression.algorithm, level: level, jobs: self.compressJobs)
@@ -53,7 +55,7 @@ public final class ArchiveWriter {
         enc.header(header)
         try output.write(enc.bytes)
         tocOffset = output.position
-        try output.write(Self.encodeToc(self.entries, header: header))
+        try Self.writeToc(self.entries, header: header, to: output, at: tocOffset, patching: false)
         // Started last: nothing else writes to `output` until `finish` has stopped it.
         pipeline = DataPipeline(codec: codec, sink: sink, blockSize: blockSize, maximumBlocks: blocks)
     }
@@ -85,13 +87,6 @@ public final class ArchiveWriter {
         default:
             return (SerialBlockCodec { try makeCompressor(for: algorithm, level: level) }, streamBlock, 4)
         }
-    }
-
-    private static func encodeToc(_ entries: [TocEntry], header: ArchiveHeader) -> [UInt8] {
-        var enc = ArchiveEncoder(intSize: header.intSize, offSize: header.offSize)
-        enc.int(entries.count)
-        for e in entries { enc.entry(e, version: header.version) }
-        return enc.bytes
     }
 
     // MARK: table data
@@ -164,7 +159,7 @@ public final class ArchiveWriter {
             entries[i].dataState = .set
             entries[i].dataOffset = offset
         }
-        if canPatch { try output.patch(at: tocOffset, Self.encodeToc(entries, header: header)) }
+        if canPatch { try Self.writeToc(entries, header: header, to: output, at: tocOffset, patching: true) }
         try output.commit()
         if writeManifest, let path = output.path { try manifest(for: path).write(to: ArchiveManifest.path(for: path)) }
     }

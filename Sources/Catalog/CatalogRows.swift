@@ -140,16 +140,25 @@ public struct FunctionSignature: Equatable, Sendable {
 /// Bulk lookup of function signatures by OID (one round trip for any number of functions), for
 /// objects that reference functions outside the dump (casts, transforms).
 public enum FunctionSignatureCatalog {
-    public static func load(_ connection: Connection, oids: [UInt32]) throws -> [UInt32: FunctionSignature] {
-        let wanted = Array(Set(oids.filter { $0 != 0 })).sorted()
-        if wanted.isEmpty { return [:] }
-        let rows = try connection.catalogRows("function signatures", """
+    /// The functions procedural languages, transforms and casts refer to (handlers, inline and
+    /// validator functions, FROM/TO SQL functions, cast functions), found server-side so that
+    /// the query does not wait for those catalogs' results.
+    public static func referencedByLanguagesTransformsAndCasts(_ connection: Connection) throws -> [UInt32: FunctionSignature] {
+        try signatures(connection.catalogRows("function signatures", """
             SELECT p.oid, n.nspname, p.proname,
                    ARRAY(SELECT pg_catalog.format_type(t, NULL)
                          FROM pg_catalog.unnest(p.proargtypes) WITH ORDINALITY AS a(t, i) ORDER BY i) AS argtypes
             FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-            WHERE p.oid = ANY($1::pg_catalog.oid[])
-            """, ["{" + wanted.map(String.init).joined(separator: ",") + "}"])
+            WHERE p.oid IN (
+              SELECT lanplcallfoid FROM pg_catalog.pg_language UNION SELECT laninline FROM pg_catalog.pg_language
+              UNION SELECT lanvalidator FROM pg_catalog.pg_language
+              UNION SELECT trffromsql::pg_catalog.oid FROM pg_catalog.pg_transform
+              UNION SELECT trftosql::pg_catalog.oid FROM pg_catalog.pg_transform
+              UNION SELECT castfunc FROM pg_catalog.pg_cast)
+            """))
+    }
+
+    private static func signatures(_ rows: [CatalogRow]) throws -> [UInt32: FunctionSignature] {
         var result: [UInt32: FunctionSignature] = [:]
         for r in rows {
             result[try r.oid("oid")] = FunctionSignature(schema: try r.string("nspname"), name: try r.string("proname"),

@@ -56,14 +56,18 @@ public struct DatabaseRow: Sendable, Equatable {
         d.tablespace = r[0, 13] ?? ""
         d.comment = r[0, 14]
         for row in try connection.query(
-            "SELECT unnest(setconfig) FROM pg_catalog.pg_db_role_setting WHERE setrole = 0 AND setdatabase = $1::oid",
-            [String(d.id.oid)]) {
+            // The database found server-side, so that this query need not wait for the one above.
+            """
+            SELECT unnest(setconfig) FROM pg_catalog.pg_db_role_setting WHERE setrole = 0
+              AND setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+            """) {
             if let s = row[0] { d.settings.append(s) }
         }
         for row in try connection.query("""
             SELECT rolname, unnest(setconfig) FROM pg_catalog.pg_db_role_setting s, pg_catalog.pg_roles r
-            WHERE setrole = r.oid AND setdatabase = $1::oid
-            """, [String(d.id.oid)]) {
+            WHERE setrole = r.oid
+              AND setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+            """) {
             if let role = row[0], let s = row[1] { d.roleSettings.append((role, s)) }
         }
         return d

@@ -6,8 +6,17 @@ public struct IndexRow: Sendable, Equatable {
     public var id = CatalogId.none
     public var relationOid: UInt32 = 0
     public var name = ""
-    /// pg_get_indexdef.
+    /// pg_get_indexdef's text. Filled by the dumper: from the server (PostDataCatalog.
+    /// indexDefinitions) or, for plain column indexes, rendered from `shape` (IndexDefinitionDDL).
     public var definition = ""
+    /// What pg_get_indexdef reads, for indexes dumped on their own (nil for a constraint's index).
+    /// Kept out of line: it is needed only until the definition is known, and the rows of every
+    /// index stay in memory until the TOC is written.
+    public var shape: IndexShape? {
+        get { shapeBox?.shape }
+        set { shapeBox = newValue.map(IndexShapeBox.init) }
+    }
+    private var shapeBox: IndexShapeBox?
     public var keys: [Int] = []
     public var keyAttributeCount = 0
     public var attributeCount = 0
@@ -25,6 +34,34 @@ public struct IndexRow: Sendable, Equatable {
     /// The constraint ('p', 'u', 'x') the index implements, if any.
     public var constraint: IndexConstraintRow?
     public init() {}
+}
+
+/// The parts of an index pg_get_indexdef prints, with names already quoted by the server
+/// (quote_ident follows the server's keyword list and quote_all_identifiers, as pg_get_indexdef
+/// does), and the facts that decide whether those parts are all it prints.
+public struct IndexShape: Sendable, Equatable {
+    public var quotedName = ""
+    /// quote_ident(schema) || '.' || quote_ident(table).
+    public var quotedTable = ""
+    public var quotedAccessMethod = ""
+    public var isUnique = false
+    /// relkind 'I': pg_get_indexdef writes ON ONLY.
+    public var isPartitioned = false
+    /// indclass, indcollation and indoption, one per key column.
+    public var operatorClasses: [UInt32] = []
+    public var collations: [UInt32] = []
+    public var options: [Int] = []
+    public var hasExpressions = false
+    public var hasPredicate = false
+    /// An index column has attoptions (operator class parameters).
+    public var hasColumnOptions = false
+    public init() {}
+}
+
+private final class IndexShapeBox: Sendable, Equatable {
+    let shape: IndexShape
+    init(_ shape: IndexShape) { self.shape = shape }
+    static func == (a: IndexShapeBox, b: IndexShapeBox) -> Bool { a.shape == b.shape }
 }
 
 public struct IndexConstraintRow: Sendable, Equatable {

@@ -227,10 +227,11 @@ public enum PublicationCatalog {
     }
 
     /// Subscriptions of the current database; empty unless the session is a superuser (pg_dump
-    /// warns and skips them otherwise).
+    /// warns and skips them otherwise). Like pg_dump's is_superuser, this reads the server's
+    /// reported is_superuser setting (which SET ROLE updates) rather than asking: a query here
+    /// would be one whose sending depends on another's result.
     public static func subscriptions(_ c: Connection, serverVersion v: Int) throws -> [SubscriptionRow] {
-        let superuser = try c.query("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")
-        guard superuser.rowCount == 1, superuser[0, 0] == "t" else { return [] }
+        guard c.parameterStatus("is_superuser") == "on" else { return [] }
         return try c.catalogRows("subscriptions", """
             SELECT s.tableoid, s.oid, s.subname, pg_catalog.pg_get_userbyid(s.subowner) AS owner, s.subconninfo, s.subslotname,
                    s.subsynccommit, s.subpublications,

@@ -11,6 +11,18 @@ public enum RelationCatalog {
     /// The schemas pg_dump never dumps the contents of.
     static let userRelationFilter = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
 
+    /// Joins `column` (a pg_class OID) to the relations `relations` returns, as `rc` / `rn`.
+    /// Queries pg_dump runs for a list of tables (its "interesting" ones) select them this way
+    /// instead, server-side, and the dumper keeps the rows of the tables it wants: every catalog
+    /// query is then known before any result arrives, so all of them can be sent at once
+    /// (Connection.beginPipeline).
+    static func joinUserRelations(on column: String, kinds: String = "'r', 'S', 'v', 'm', 'f', 'p'") -> String {
+        """
+        JOIN pg_catalog.pg_class rc ON rc.oid = \(column) AND rc.relkind IN (\(kinds))
+        JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace AND rn.nspname !~ '^pg_' AND rn.nspname <> 'information_schema'
+        """
+    }
+
     public static func namespaces(_ c: Connection) throws -> [NamespaceRow] {
         let r = try run(c, "namespaces", """
             SELECT n.tableoid, n.oid, n.nspname, n.nspowner, pg_catalog.pg_get_userbyid(n.nspowner) AS owner, n.nspacl,
@@ -64,43 +76,47 @@ public enum RelationCatalog {
             WHERE c.relkind IN ('r', 'S', 'v', 'm', 'f', 'p') AND \(userRelationFilter)
             ORDER BY c.oid
             """)
-        return r.map { row in
+        // Cells read in place by type (see PostDataCatalog.indexes).
+        var relations: [RelationRow] = []
+        relations.reserveCapacity(r.rowCount)
+        for i in 0..<r.rowCount {
             var t = RelationRow()
-            t.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
-            t.name = row[2] ?? ""
-            t.namespaceOid = oid(row[3])
-            t.namespace = row[4] ?? ""
-            t.relkind = Relkind(rawValue: row[5]?.first ?? "r") ?? .table
-            t.owner = row[6] ?? ""
-            t.acl = row[7]
-            t.checkCount = Int(row[8] ?? "0") ?? 0
-            t.hasIndex = row[9] == "t"
-            t.hasRules = row[10] == "t"
-            t.hasTriggers = row[11] == "t"
-            t.persistence = row[12]?.first ?? "p"
-            t.ofType = row[13]
-            t.reloptions = row[14]
-            t.checkOption = row[15]
-            t.toastReloptions = row[16]
-            t.tablespace = row[17] ?? ""
-            t.accessMethod = row[18]
-            t.isPopulated = row[19] == "t"
-            t.replicaIdentity = row[20]?.first ?? "d"
-            t.rowSecurity = row[21] == "t"
-            t.forceRowSecurity = row[22] == "t"
-            t.isPartition = row[23] == "t"
-            t.partitionKey = row[24]
-            t.partitionBound = row[25]
-            t.foreignServer = row[26]
-            t.foreignOptions = row[27]
-            t.viewDefinition = row[28]
-            t.owningTable = oid(row[29])
-            t.owningColumn = Int(row[30] ?? "0") ?? 0
-            t.isIdentitySequence = row[31] == "t"
-            t.isExtensionMember = row[32] == "t"
-            t.aclDefault = row[33]
-            return t
+            t.id = CatalogId(tableOid: r.uint32(row: i, column: 0) ?? 0, oid: r.uint32(row: i, column: 1) ?? 0)
+            t.name = r[i, 2] ?? ""
+            t.namespaceOid = r.uint32(row: i, column: 3) ?? 0
+            t.namespace = r[i, 4] ?? ""
+            t.relkind = r.firstByte(row: i, column: 5).flatMap { Relkind(rawValue: Character(Unicode.Scalar($0))) } ?? .table
+            t.owner = r[i, 6] ?? ""
+            t.acl = r[i, 7]
+            t.checkCount = r.int(row: i, column: 8) ?? 0
+            t.hasIndex = r.bool(row: i, column: 9)
+            t.hasRules = r.bool(row: i, column: 10)
+            t.hasTriggers = r.bool(row: i, column: 11)
+            t.persistence = r.firstByte(row: i, column: 12).map { Character(Unicode.Scalar($0)) } ?? "p"
+            t.ofType = r[i, 13]
+            t.reloptions = r[i, 14]
+            t.checkOption = r[i, 15]
+            t.toastReloptions = r[i, 16]
+            t.tablespace = r[i, 17] ?? ""
+            t.accessMethod = r[i, 18]
+            t.isPopulated = r.bool(row: i, column: 19)
+            t.replicaIdentity = r.firstByte(row: i, column: 20).map { Character(Unicode.Scalar($0)) } ?? "d"
+            t.rowSecurity = r.bool(row: i, column: 21)
+            t.forceRowSecurity = r.bool(row: i, column: 22)
+            t.isPartition = r.bool(row: i, column: 23)
+            t.partitionKey = r[i, 24]
+            t.partitionBound = r[i, 25]
+            t.foreignServer = r[i, 26]
+            t.foreignOptions = r[i, 27]
+            t.viewDefinition = r[i, 28]
+            t.owningTable = r.uint32(row: i, column: 29) ?? 0
+            t.owningColumn = r.int(row: i, column: 30) ?? 0
+            t.isIdentitySequence = r.bool(row: i, column: 31)
+            t.isExtensionMember = r.bool(row: i, column: 32)
+            t.aclDefault = r[i, 33]
+            relations.append(t)
         }
+        return relations
     }
 
     /// pg_inherits in (child, inhseqno) order: a child's parents in declaration order.
@@ -113,9 +129,9 @@ public enum RelationCatalog {
         }
     }
 
-    /// Columns of the given relations (getTableAttrs' pg_attribute query), in (relation, attnum) order.
-    public static func columns(_ c: Connection, relations: [UInt32], serverVersion: Int) throws -> [ColumnRow] {
-        guard !relations.isEmpty else { return [] }
+    /// Columns of every user table, view, materialized view and foreign table (getTableAttrs'
+    /// pg_attribute query, for all of them), in (relation, attnum) order.
+    public static func columns(_ c: Connection, serverVersion: Int) throws -> [ColumnRow] {
         let v = serverVersion
         let notNull = v >= 180000
             ? """
@@ -143,52 +159,62 @@ public enum RelationCatalog {
                 SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)
                 FROM pg_catalog.pg_options_to_table(attfdwoptions) ORDER BY option_name), E',\\n    ') END AS attfdwoptions,
               \(v >= 140000 ? "a.attcompression" : "''") AS attcompression, a.attidentity, a.attgenerated, a.attacl,
-              \(notNull)
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_attribute a ON src.tbloid = a.attrelid
+              \(notNull),
+              a.atttypid, a.attcollation, pg_catalog.quote_ident(a.attname)
+            FROM pg_catalog.pg_attribute a
+            \(joinUserRelations(on: "a.attrelid", kinds: "'r', 'v', 'm', 'f', 'p'"))
             LEFT JOIN pg_catalog.pg_type t ON a.atttypid = t.oid
             \(notNullJoin)WHERE a.attnum > 0::pg_catalog.int2
             ORDER BY a.attrelid, a.attnum
-            """, [oidArray(relations)])
-        return r.map { row in
+            """)
+        // Cells read in place by type (see PostDataCatalog.indexes).
+        var columns: [ColumnRow] = []
+        columns.reserveCapacity(r.rowCount)
+        for i in 0..<r.rowCount {
             var a = ColumnRow()
-            a.relationOid = oid(row[0])
-            a.number = Int(row[1] ?? "0") ?? 0
-            a.name = row[2] ?? ""
-            a.statisticsTarget = Int(row[3] ?? "-1") ?? -1
-            a.storage = row[4]?.first ?? "p"
-            a.typeStorage = row[5]?.first ?? "p"
-            a.notNull = row[6] == "t"
-            a.hasDefault = row[7] == "t"
-            a.isDropped = row[8] == "t"
-            a.isLocal = row[9] == "t"
-            a.typeName = row[10] ?? ""
-            a.options = row[11] ?? ""
-            let collation = PostgresArray.parse(row[12])
-            if collation.count == 2 { a.collationSchema = collation[0]; a.collationName = collation[1] }
-            a.fdwOptions = row[13] ?? ""
-            a.compression = row[14]?.first
-            a.identity = row[15]?.first
-            a.generated = row[16]?.first
-            a.acl = row[17]
-            a.notNullName = row[18]
-            a.notNullIsLocal = row[19] != "f"
-            a.notNullValid = row[20] != "f"
-            a.notNullNoInherit = row[21] == "t"
-            a.notNullConstraintId = CatalogId(tableOid: oid(row[22]), oid: oid(row[23]))
-            return a
+            a.relationOid = r.uint32(row: i, column: 0) ?? 0
+            a.number = r.int(row: i, column: 1) ?? 0
+            a.name = r[i, 2] ?? ""
+            a.statisticsTarget = r.int(row: i, column: 3) ?? -1
+            a.storage = r.firstByte(row: i, column: 4).map { Character(Unicode.Scalar($0)) } ?? "p"
+            a.typeStorage = r.firstByte(row: i, column: 5).map { Character(Unicode.Scalar($0)) } ?? "p"
+            a.notNull = r.bool(row: i, column: 6)
+            a.hasDefault = r.bool(row: i, column: 7)
+            a.isDropped = r.bool(row: i, column: 8)
+            a.isLocal = r.bool(row: i, column: 9)
+            a.typeName = r[i, 10] ?? ""
+            a.options = r[i, 11] ?? ""
+            if !r.isNull(row: i, column: 12) {
+                let collation = PostgresArray.parse(r[i, 12])
+                if collation.count == 2 { a.collationSchema = collation[0]; a.collationName = collation[1] }
+            }
+            a.fdwOptions = r[i, 13] ?? ""
+            a.compression = r.firstByte(row: i, column: 14).map { Character(Unicode.Scalar($0)) }
+            a.identity = r.firstByte(row: i, column: 15).map { Character(Unicode.Scalar($0)) }
+            a.generated = r.firstByte(row: i, column: 16).map { Character(Unicode.Scalar($0)) }
+            a.acl = r[i, 17]
+            a.notNullName = r[i, 18]
+            a.notNullIsLocal = r.firstByte(row: i, column: 19) != UInt8(ascii: "f")
+            a.notNullValid = r.firstByte(row: i, column: 20) != UInt8(ascii: "f")
+            a.notNullNoInherit = r.bool(row: i, column: 21)
+            a.notNullConstraintId = CatalogId(tableOid: r.uint32(row: i, column: 22) ?? 0, oid: r.uint32(row: i, column: 23) ?? 0)
+            a.typeOid = r.uint32(row: i, column: 24) ?? 0
+            a.collationOid = r.uint32(row: i, column: 25) ?? 0
+            a.quotedName = r[i, 26] ?? ""
+            columns.append(a)
         }
+        return columns
     }
 
-    /// Column defaults and generation expressions (pg_attrdef), in (relation, attnum) order.
-    public static func defaults(_ c: Connection, relations: [UInt32]) throws -> [AttributeDefaultRow] {
-        guard !relations.isEmpty else { return [] }
-        return try run(c, "column defaults", """
+    /// Column defaults and generation expressions (pg_attrdef) of user relations, in (relation,
+    /// attnum) order.
+    public static func defaults(_ c: Connection) throws -> [AttributeDefaultRow] {
+        try run(c, "column defaults", """
             SELECT a.tableoid, a.oid, adrelid, adnum, pg_catalog.pg_get_expr(adbin, adrelid) AS adsrc
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_attrdef a ON src.tbloid = a.adrelid
+            FROM pg_catalog.pg_attrdef a
+            \(joinUserRelations(on: "a.adrelid"))
             ORDER BY a.adrelid, a.adnum
-            """, [oidArray(relations)]).map { row in
+            """).map { row in
             var d = AttributeDefaultRow()
             d.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
             d.relationOid = oid(row[2])
@@ -198,43 +224,51 @@ public enum RelationCatalog {
         }
     }
 
-    /// CHECK constraints of the given tables, in (relation, name) order.
-    public static func checkConstraints(_ c: Connection, relations: [UInt32]) throws -> [CheckConstraintRow] {
-        guard !relations.isEmpty else { return [] }
-        return try run(c, "check constraints", """
-            SELECT c.tableoid, c.oid, conrelid, conname, pg_catalog.pg_get_constraintdef(c.oid) AS consrc,
-              conislocal, convalidated
-            FROM unnest($1::pg_catalog.oid[]) AS src(tbloid)
-            JOIN pg_catalog.pg_constraint c ON src.tbloid = c.conrelid
+    /// CHECK constraints of user relations, in (relation, name) order, without their definitions
+    /// (`checkConstraintDefinitions`): nothing before the TOC is rendered needs them, and
+    /// deparsing opens each table, the most expensive catalog work on thousands of tables, which
+    /// the dumper has the server do while it sorts.
+    public static func checkConstraints(_ c: Connection) throws -> [CheckConstraintRow] {
+        try run(c, "check constraints", """
+            SELECT c.tableoid, c.oid, conrelid, conname, conislocal, convalidated
+            FROM pg_catalog.pg_constraint c
+            \(joinUserRelations(on: "c.conrelid"))
             WHERE contype = 'c'
             ORDER BY c.conrelid, c.conname
-            """, [oidArray(relations)]).map { row in
+            """).map { row in
             var k = CheckConstraintRow()
             k.id = CatalogId(tableOid: oid(row[0]), oid: oid(row[1]))
             k.relationOid = oid(row[2])
             k.name = row[3] ?? ""
-            k.definition = row[4] ?? ""
-            k.isLocal = row[5] == "t"
-            k.validated = row[6] == "t"
+            k.isLocal = row[4] == "t"
+            k.validated = row[5] == "t"
             return k
         }
     }
 
-    /// Sequence parameters and current values. Before 18 the values come from one UNION ALL
-    /// query over every sequence (pg_dump runs one query per sequence); 18 has
-    /// pg_get_sequence_data.
-    public static func sequences(_ c: Connection, sequences: [(oid: UInt32, schema: String, name: String)],
-                                 serverVersion: Int) throws -> [SequenceRow] {
-        guard !sequences.isEmpty else { return [] }
-        let params = try run(c, "sequences", """
+    /// pg_get_constraintdef of the CHECK constraints `checkConstraints` returns, by constraint OID.
+    public static func checkConstraintDefinitions(_ c: Connection) throws -> [UInt32: String] {
+        let rows = try run(c, "check constraint definitions", """
+            SELECT c.oid, pg_catalog.pg_get_constraintdef(c.oid) AS consrc
+            FROM pg_catalog.pg_constraint c
+            \(joinUserRelations(on: "c.conrelid"))
+            WHERE contype = 'c'
+            """)
+        var result: [UInt32: String] = [:]
+        result.reserveCapacity(rows.rowCount)
+        for i in 0..<rows.rowCount { result[rows.uint32(row: i, column: 0) ?? 0] = rows[i, 1] ?? "" }
+        return result
+    }
+
+    /// Parameters of every user sequence (lastValue/isCalled are filled by `sequenceValues`).
+    public static func sequences(_ c: Connection) throws -> [SequenceRow] {
+        try run(c, "sequences", """
             SELECT s.seqrelid, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmax,
               s.seqmin, s.seqcache, s.seqcycle
-            FROM unnest($1::pg_catalog.oid[]) AS src(seqoid)
-            JOIN pg_catalog.pg_sequence s ON s.seqrelid = src.seqoid
+            FROM pg_catalog.pg_sequence s
+            \(joinUserRelations(on: "s.seqrelid", kinds: "'S'"))
             ORDER BY s.seqrelid
-            """, [oidArray(sequences.map(\.oid))])
-        var rows: [UInt32: SequenceRow] = [:]
-        for row in params {
+            """).map { row in
             var s = SequenceRow()
             s.relationOid = oid(row[0])
             s.typeName = row[1] ?? "bigint"
@@ -244,8 +278,16 @@ public enum RelationCatalog {
             s.minimum = row[5] ?? ""
             s.cache = row[6] ?? ""
             s.cycle = row[7] == "t"
-            rows[s.relationOid] = s
+            return s
         }
+    }
+
+    /// Current values (last_value, is_called) of the given sequences. Before 18 they come from
+    /// one UNION ALL query over the sequences themselves (pg_dump runs one query per sequence);
+    /// 18 has pg_get_sequence_data.
+    public static func sequenceValues(_ c: Connection, sequences: [(oid: UInt32, schema: String, name: String)],
+                                      serverVersion: Int) throws -> [UInt32: (lastValue: String, isCalled: Bool)] {
+        guard !sequences.isEmpty else { return [:] }
         let values: QueryResult
         if serverVersion >= 180000 {
             values = try run(c, "sequence values", """
@@ -258,12 +300,9 @@ public enum RelationCatalog {
             }
             values = try run(c, "sequence values", parts.joined(separator: "\nUNION ALL\n"))
         }
-        for row in values {
-            let o = oid(row[0])
-            rows[o]?.lastValue = row[1] ?? ""
-            rows[o]?.isCalled = row[2] == "t"
-        }
-        return sequences.compactMap { rows[$0.oid] }
+        var result: [UInt32: (lastValue: String, isCalled: Bool)] = [:]
+        for row in values { result[oid(row[0])] = (row[1] ?? "", row[2] == "t") }
+        return result
     }
 
     /// Objects pg_dump_sort's loop repair always splits out, found from pg_depend:

@@ -77,9 +77,21 @@ public struct ColumnRow: Sendable, Equatable {
     public var name = ""
     /// format_type(atttypid, atttypmod).
     public var typeName = ""
+    /// atttypid and attcollation (for index definitions rendered without pg_get_indexdef).
+    public var typeOid: UInt32 = 0
+    public var collationOid: UInt32 = 0
+    /// quote_ident(attname), quoted by the server as pg_get_indexdef quotes it.
+    public var quotedName = ""
     public var statisticsTarget = -1
-    public var storage: Character = "p"
-    public var typeStorage: Character = "p"
+    /// attstorage and the type's typstorage ('p', 'e', 'm', 'x').
+    public var storage: Character {
+        get { Character(Unicode.Scalar(storageCode)) }
+        set { storageCode = newValue.asciiValue ?? 0 }
+    }
+    public var typeStorage: Character {
+        get { Character(Unicode.Scalar(typeStorageCode)) }
+        set { typeStorageCode = newValue.asciiValue ?? 0 }
+    }
     public var notNull = false
     public var hasDefault = false
     public var isDropped = false
@@ -92,11 +104,20 @@ public struct ColumnRow: Sendable, Equatable {
     /// "name 'value',\n    ..." for foreign table columns.
     public var fdwOptions = ""
     /// 'p' pglz, 'l' lz4, nil default.
-    public var compression: Character?
+    public var compression: Character? {
+        get { Self.character(compressionCode) }
+        set { compressionCode = newValue?.asciiValue ?? 0 }
+    }
     /// 'a' always, 'd' by default.
-    public var identity: Character?
+    public var identity: Character? {
+        get { Self.character(identityCode) }
+        set { identityCode = newValue?.asciiValue ?? 0 }
+    }
     /// 's' stored (18: 'v' virtual).
-    public var generated: Character?
+    public var generated: Character? {
+        get { Self.character(generatedCode) }
+        set { generatedCode = newValue?.asciiValue ?? 0 }
+    }
     /// PG18: name of the NOT NULL constraint, whether it is local, valid, and NO INHERIT.
     public var notNullName: String?
     public var notNullIsLocal = true
@@ -105,6 +126,17 @@ public struct ColumnRow: Sendable, Equatable {
     public var notNullConstraintId = CatalogId.none
     /// attacl (column privileges), raw aclitem[] text.
     public var acl: String?
+
+    // The "char" columns as single bytes (0 for none): a Character takes 16 bytes, and a dump
+    // holds every column of every table it dumps until its TOC is written.
+    private var storageCode = UInt8(ascii: "p")
+    private var typeStorageCode = UInt8(ascii: "p")
+    private var compressionCode: UInt8 = 0
+    private var identityCode: UInt8 = 0
+    private var generatedCode: UInt8 = 0
+
+    private static func character(_ code: UInt8) -> Character? { code == 0 ? nil : Character(Unicode.Scalar(code)) }
+
     public init() {}
 }
 

@@ -207,9 +207,58 @@ public struct DomainConstraintRow: Sendable {
     }
 }
 
+/// A type that only stands in the dependency graph (pg_dump's DUMMY TYPE).
+public struct DummyTypeRow: Sendable {
+    public var id: CatalogId
+    public var name: String
+    public var schema: String
+}
+
 public enum TypeCatalog {
     static let systemSchemaFilter = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp_%' AND n.nspname NOT LIKE 'pg_toast_temp_%'"
 
+    /// The types query's FROM clause: every type outside the system schemas, with `a.isarray`
+    /// and `d.detail` (whether pg_dump needs more than the type's id and name: not a table's row
+    /// type, an array or a multirange, which only stand in the dependency graph as its DUMMY TYPE).
+    static let typeSource = """
+        FROM pg_catalog.pg_type t
+        JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        LEFT JOIN pg_catalog.pg_class tc ON t.typrelid <> 0 AND tc.oid = t.typrelid
+        LEFT JOIN pg_catalog.pg_type te ON t.typelem <> 0 AND te.oid = t.typelem
+        CROSS JOIN LATERAL (SELECT t.typname[0] = '_' AND t.typelem <> 0 AND te.typarray IS NOT DISTINCT FROM t.oid AS isarray) a
+        CROSS JOIN LATERAL (SELECT (t.typrelid = 0 OR tc.relkind = 'c') AND NOT a.isarray AND t.typtype <> 'm' AS detail) d
+        LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+        LEFT JOIN pg_catalog.pg_collation dc ON t.typtype = 'd' AND t.typcollation <> bt.typcollation AND dc.oid = t.typcollation
+        LEFT JOIN pg_catalog.pg_namespace dcn ON dcn.oid = dc.collnamespace
+        LEFT JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid
+        LEFT JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
+        LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc
+        LEFT JOIN pg_catalog.pg_namespace opcn ON opcn.oid = opc.opcnamespace
+        LEFT JOIN pg_catalog.pg_collation rc ON r.rngcollation <> st.typcollation AND rc.oid = r.rngcollation
+        LEFT JOIN pg_catalog.pg_namespace rcn ON rcn.oid = rc.collnamespace
+        """
+
+    /// Table row types, arrays and multiranges: only their id, name and schema are read (one
+    /// query for the thousands of them a database with thousands of tables has, so that the
+    /// full query's dozens of columns are read only for the types pg_dump can dump).
+    public static func dummyTypes(_ c: Connection) throws -> [DummyTypeRow] {
+        let rows = try c.query("""
+            SELECT t.tableoid, t.oid, t.typname, n.nspname
+            \(typeSource)
+            WHERE d.detail IS NOT TRUE AND \(systemSchemaFilter)
+            ORDER BY t.oid
+            """)
+        var result: [DummyTypeRow] = []
+        result.reserveCapacity(rows.rowCount)
+        for i in 0..<rows.rowCount {
+            result.append(DummyTypeRow(id: CatalogId(tableOid: rows.uint32(row: i, column: 0) ?? 0, oid: rows.uint32(row: i, column: 1) ?? 0),
+                                       name: rows[i, 2] ?? "", schema: rows[i, 3] ?? ""))
+        }
+        return result
+    }
+
+    /// The types pg_dump may dump (all but those `dummyTypes` returns), with everything their
+    /// definitions need.
     public static func types(_ c: Connection, serverVersion: Int) throws -> [TypeRow] {
         let v14 = serverVersion >= 140000
         let sql = """
@@ -244,25 +293,8 @@ public enum TypeCatalog {
                            WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin, t.typmodout, t.typanalyze,
                                            COALESCE(r.rngcanonical, 0)))
                    ELSE '{}'::text[] END AS supportfuncs
-            FROM pg_catalog.pg_type t
-            JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-            LEFT JOIN pg_catalog.pg_class tc ON t.typrelid <> 0 AND tc.oid = t.typrelid
-            LEFT JOIN pg_catalog.pg_type te ON t.typelem <> 0 AND te.oid = t.typelem
-            CROSS JOIN LATERAL (SELECT t.typname[0] = '_' AND t.typelem <> 0 AND te.typarray IS NOT DISTINCT FROM t.oid AS isarray) a
-            -- Table row types, arrays and multiranges only stand in the dependency graph (pg_dump's
-            -- DUMMY TYPE): their id and name are enough, and skipping the per-row functions for
-            -- them keeps this query fast on databases with thousands of tables.
-            CROSS JOIN LATERAL (SELECT (t.typrelid = 0 OR tc.relkind = 'c') AND NOT a.isarray AND t.typtype <> 'm' AS detail) d
-            LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
-            LEFT JOIN pg_catalog.pg_collation dc ON t.typtype = 'd' AND t.typcollation <> bt.typcollation AND dc.oid = t.typcollation
-            LEFT JOIN pg_catalog.pg_namespace dcn ON dcn.oid = dc.collnamespace
-            LEFT JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid
-            LEFT JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
-            LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc
-            LEFT JOIN pg_catalog.pg_namespace opcn ON opcn.oid = opc.opcnamespace
-            LEFT JOIN pg_catalog.pg_collation rc ON r.rngcollation <> st.typcollation AND rc.oid = r.rngcollation
-            LEFT JOIN pg_catalog.pg_namespace rcn ON rcn.oid = rc.collnamespace
-            WHERE \(systemSchemaFilter)
+            \(typeSource)
+            WHERE d.detail AND \(systemSchemaFilter)
             ORDER BY t.oid
             """
         return try c.catalogRows("types", sql).map { r in

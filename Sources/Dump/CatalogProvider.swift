@@ -9,13 +9,17 @@ public struct ProviderContext {
     public let selection: DumpSelection
     public let metadata: ObjectMetadata
     public let graph: DumpGraph
+    /// Reads that must wait for the end of a pipelined catalog phase.
+    public let deferred: DeferredCatalogWork
 
-    public init(connection: Connection, render: RenderContext, selection: DumpSelection, metadata: ObjectMetadata, graph: DumpGraph) {
+    public init(connection: Connection, render: RenderContext, selection: DumpSelection, metadata: ObjectMetadata, graph: DumpGraph,
+                deferred: DeferredCatalogWork? = nil) {
         self.connection = connection
         self.render = render
         self.selection = selection
         self.metadata = metadata
         self.graph = graph
+        self.deferred = deferred ?? DeferredCatalogWork(connection: connection)
     }
 
     public var serverVersion: Int { render.serverVersion }

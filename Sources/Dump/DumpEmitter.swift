@@ -16,7 +16,10 @@ public protocol DataSource {
 public final class DumpEmitter {
     public let graph: DumpGraph
     public let context: RenderContext
-    public private(set) var entries: [TocEntry] = []
+    /// The entries in emission order, in chunks: growing one array of tens of thousands of
+    /// entries would copy it each time its capacity doubles, briefly holding it twice.
+    private var chunks: [[TocEntry]] = []
+    private static let chunkSize = 512
     public private(set) var dataSources: [Int: DataSource] = [:]
     /// pg_init_privs, for ACL entries of objects whose privileges initdb or an extension set.
     public var initialPrivileges: InitialPrivileges?
@@ -28,10 +31,24 @@ public final class DumpEmitter {
         self.context = context
     }
 
-    /// Hands the finished TOC over (to the archive writer) without keeping a second copy.
+    /// Every entry so far, in order (a copy).
+    public var entries: [TocEntry] { chunks.flatMap { $0 } }
+
+    public var entryCount: Int { chunks.reduce(0) { $0 + $1.count } }
+
+    /// Hands the finished TOC over (to the archive writer) without keeping a second copy: each
+    /// chunk is freed once it is in the array returned.
     public func takeEntries() -> [TocEntry] {
-        defer { entries = [] }
-        return entries
+        var all: [TocEntry] = []
+        all.reserveCapacity(entryCount)
+        chunks.reverse()
+        while let chunk = chunks.popLast() { all.append(contentsOf: chunk) }
+        return all
+    }
+
+    /// Calls `body` with each entry in order.
+    func forEachEntry(_ body: (TocEntry) -> Void) {
+        for chunk in chunks { for e in chunk { body(e) } }
     }
 
     /// Adds a TOC entry. `dumpId` is the object's own id for its main entry; pass nil to get a
@@ -43,7 +60,11 @@ public final class DumpEmitter {
                       tablespace: String? = nil, tableAccessMethod: String? = nil, relkind: Int = 0,
                       dependencies: [Int] = [], data: DataSource? = nil) -> Int {
         let id = dumpId ?? graph.newDumpId()
-        entries.append(TocEntry(
+        if chunks.last.map({ $0.count >= Self.chunkSize }) ?? true {
+            chunks.append([])
+            chunks[chunks.count - 1].reserveCapacity(Self.chunkSize)
+        }
+        chunks[chunks.count - 1].append(TocEntry(
             dumpId: id, hasData: data != nil, tableOid: catalogId.tableOid, oid: catalogId.oid, tag: tag, desc: desc,
             // nil stays nil: pg_dump's ArchiveEntry writes NULL (not "") for statements and
             // owners it is not given, and pg_restore prints the two differently ("Owner: -").
@@ -57,30 +78,43 @@ public final class DumpEmitter {
 
     /// Drops entries an option excludes from the dump.
     public func removeEntries(where excluded: (TocEntry) -> Bool) {
-        entries.removeAll(where: excluded)
+        for i in chunks.indices { chunks[i].removeAll(where: excluded) }
     }
 
     /// pg_dump's BuildArchiveDependencies: an entry created without explicit dependencies gets
     /// those of its object that are in the archive, looking through objects that are not dumped
     /// (a view's ON SELECT rule, a table's row type) but never through the section boundaries.
-    public func buildArchiveDependencies() {
-        let emitted = Set(entries.map(\.dumpId))
-        for i in entries.indices where entries[i].dependencies.isEmpty {
-            guard let object = graph.object(dumpId: entries[i].dumpId), !object.dependencies.isEmpty else { continue }
-            var found: [Int] = []
-            var visiting = Set<Int>()
-            func collect(_ o: DumpObject) {
-                if o.kind == .preDataBoundary || o.kind == .postDataBoundary { return }
-                for dep in o.dependencies {
-                    if emitted.contains(dep) {
-                        found.append(dep)
-                    } else if let other = graph.object(dumpId: dep), visiting.insert(dep).inserted {
-                        collect(other)
-                    }
+    /// `table` holds the objects' dependencies once the objects are gone (DumpRunner); without
+    /// it they are read from the graph.
+    public func buildArchiveDependencies(_ table: DependencyTable? = nil) {
+        let table = table ?? DependencyTable(graph.objects)
+        var emitted = Set<Int>()
+        emitted.reserveCapacity(entryCount)
+        forEachEntry { emitted.insert($0.dumpId) }
+        for c in chunks.indices {
+            for i in chunks[c].indices where chunks[c][i].dependencies.isEmpty {
+                if let found = archiveDependencies(of: chunks[c][i].dumpId, table, emitted) { chunks[c][i].dependencies = found }
+            }
+        }
+    }
+
+    /// The dependencies in the archive of the object `own`, or nil when it has none at all.
+    private func archiveDependencies(of own: Int, _ table: DependencyTable, _ emitted: Set<Int>) -> [Int]? {
+        guard !table.dependencies(of: own).isEmpty else { return nil }
+        var found: [Int] = []
+        var visiting = Set<Int>()
+        func collect(_ id: Int) {
+            if table.isBoundary(id) { return }
+            for dep in table.dependencies(of: id) {
+                let dep = Int(dep)
+                if emitted.contains(dep) {
+                    found.append(dep)
+                } else if visiting.insert(dep).inserted {
+                    collect(dep)
                 }
             }
-            collect(object)
-            entries[i].dependencies = found
         }
+        collect(own)
+        return found
     }
 }

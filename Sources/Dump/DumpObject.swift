@@ -42,16 +42,34 @@ public final class DumpObject {
     // Facts pg_dump_sort.c reads from the kind-specific Info structs to repair dependency loops
     // (Sort/DependencyLoopRepair.swift). Providers fill those of their kinds; nil/false otherwise.
     /// Tables (and pg_dump 18 relation statistics): pg_class.relkind ("r", "v", "m", "p", ...).
-    public var relkind: Character?
+    public var relkind: Character? {
+        get { relkindCode == 0 ? nil : Character(Unicode.Scalar(relkindCode)) }
+        set { relkindCode = newValue?.asciiValue ?? 0 }
+    }
     /// Rules, triggers, policies, attribute defaults, constraints: dump id of the table they belong
     /// to; domain constraints: of the domain (pg_dump's ruletable / adtable / contable / condomain).
-    public var parentDumpId: Int?
+    public var parentDumpId: Int? {
+        get { parentDumpIdStorage == 0 ? nil : Int(parentDumpIdStorage) }
+        set { parentDumpIdStorage = Int32(newValue ?? 0) }
+    }
     /// Constraints: pg_constraint.contype ("c", "p", "u", "f", "x", "n").
-    public var constraintType: Character?
+    public var constraintType: Character? {
+        get { constraintTypeCode == 0 ? nil : Character(Unicode.Scalar(constraintTypeCode)) }
+        set { constraintTypeCode = newValue?.asciiValue ?? 0 }
+    }
     /// Rules: ev_type = '1' and is_instead (a view's or matview's ON SELECT rule).
     public var isOnSelectInsteadRule = false
     /// Types with I/O functions (base and range types): dump id of their shell type.
-    public var shellTypeDumpId: Int?
+    public var shellTypeDumpId: Int? {
+        get { shellTypeDumpIdStorage == 0 ? nil : Int(shellTypeDumpIdStorage) }
+        set { shellTypeDumpIdStorage = Int32(newValue ?? 0) }
+    }
+    // Compact storage of the four properties above (dump ids start at 1, so 0 means none): a dump
+    // of thousands of tables holds tens of thousands of these objects at once.
+    private var relkindCode: UInt8 = 0
+    private var constraintTypeCode: UInt8 = 0
+    private var parentDumpIdStorage: Int32 = 0
+    private var shellTypeDumpIdStorage: Int32 = 0
     /// Indexes on partitions: OID of the partitioned index they are attached to (0: none).
     public var parentIndexOid: UInt32 = 0
     /// pg_dump 18 relation statistics: their section (data for tables, post-data for indexes and
@@ -84,11 +102,15 @@ public final class DumpObject {
 public final class DumpGraph {
     public private(set) var objects: [DumpObject] = []
     private var byCatalogId: [CatalogId: DumpObject] = [:]
-    private var byDumpId: [Int: DumpObject] = [:]
+    /// Objects by dump id (ids are dense: slot i holds the object with id i, if any).
+    private var byDumpId: [DumpObject?] = []
     private(set) var lastDumpId = 0
     /// Objects that belong to extensions (loaded once by the first provider that needs it):
     /// their definitions are not dumped.
     public var extensionMembership = ExtensionMembership()
+    /// How each TABLE DATA object's data is written, by dump id, from the catalog phase until its
+    /// entry is emitted (RelationsProvider.addTableData).
+    var tableDataPlans: [Int: TableDataPlan] = [:]
 
     public init() {}
 
@@ -98,6 +120,7 @@ public final class DumpGraph {
         lastDumpId += 1
         object.dumpId = lastDumpId
         objects.append(object)
+        while byDumpId.count <= object.dumpId { byDumpId.append(nil) }
         byDumpId[object.dumpId] = object
         // The first object of a catalog row owns it for pg_depend lookups; later ones sharing the id
         // (a table's data, a matview refresh) are reached through their parent, as in pg_dump
@@ -117,9 +140,9 @@ public final class DumpGraph {
     public func releaseObjects() {
         objects = []
         byCatalogId = [:]
-        byDumpId = [:]
+        byDumpId = []
     }
 
     public func object(catalogId: CatalogId) -> DumpObject? { byCatalogId[catalogId] }
-    public func object(dumpId: Int) -> DumpObject? { byDumpId[dumpId] }
+    public func object(dumpId: Int) -> DumpObject? { dumpId >= 0 && dumpId < byDumpId.count ? byDumpId[dumpId] : nil }
 }

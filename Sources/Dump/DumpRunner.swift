@@ -49,6 +49,7 @@ public final class DumpRunner {
     public var progress: ProgressReporter?
 
     public init(connection: Connection, options: DumpOptions) throws {
+        PhaseTrace.mark("connected")
         session = try DumpSession(connection: connection, options: options.session)
         self.options = options
         let major = options.pgDumpMajor ?? min(max(session.serverVersion / 10000, 15), 18)
@@ -78,41 +79,24 @@ public final class DumpRunner {
 
     /// Builds the TOC (catalog phase): every provider, dependencies, sort, emission.
     public func buildEntries() throws -> DumpEmitter {
+        try buildEntries(afterSort: { _, _ in })
+    }
+
+    /// `afterSort` sees the objects in dump order before their entries are emitted.
+    func buildEntries(afterSort: ([DumpObject], DumpGraph) throws -> Void) throws -> DumpEmitter {
+        MallocPolicy.catalogPhase()
         let connection = session.connection
         PhaseTrace.mark("session ready")
         let graph = DumpGraph()
         log("reading catalog")
         progress?.begin("reading catalog")
-        let metadata = try ObjectMetadata.load(connection: connection)
         let emitter = DumpEmitter(graph: graph, context: render)
         if options.withGlobals {
             // Before every provider: the globals take the lowest dump ids and lead the TOC.
             log("reading global objects")
             try GlobalsEntries.emit(emitter, connection: connection, options: options, warn: { log("warning: \($0)") })
         }
-        emitter.initialPrivileges = try InitialPrivileges.load(connection)
-        let context = ProviderContext(connection: connection, render: render, selection: options.selection,
-                                      metadata: metadata, graph: graph)
-        // Extensions first: they record which objects belong to an extension and are not dumped.
-        let providers: [CatalogProvider.Type] = [
-            ExtensionsProvider.self, TypesProvider.self, RoutinesProvider.self, OperatorsProvider.self, TextSearchProvider.self,
-            ForeignDataProvider.self, RelationsProvider.self, PublicationsProvider.self, DefaultPrivilegesProvider.self,
-            LargeObjectsProvider.self,
-        ]
-        for provider in providers {
-            PhaseTrace.mark("provider \(provider)")
-            try provider.load(context)
-        }
-        PhaseTrace.mark("providers done")
-        try lockTables(graph)
-        log("reading dependency data")
-        try DependencyLoader.load(into: graph, connection: connection)
-        let database = try DatabaseRow.load(connection, serverVersion: session.serverVersion)
-        try DatabaseEntries.emit(emitter, database: database, encoding: session.clientEncoding,
-                                 standardConformingStrings: session.standardConformingStrings)
-        PhaseTrace.mark("dependencies and database entries loaded")
-        log("sorting objects")
-        let sorted = try DumpSort.orderForDump(graph, pgDumpMajor: render.pgDumpMajor)
+        var sorted = try readCatalogAndSort(graph: graph, emitter: emitter)
         for w in sorted.warnings { log("warning: \(w)") }
         if ProcessInfo.processInfo.environment["PGFUNNEL_DEBUG_GRAPH"] != nil {
             // Developer aid: the sorted graph with each object's dependencies.
@@ -120,12 +104,23 @@ public final class DumpRunner {
                 FileHandle.standardError.write("\(o.dumpId) \(o.kind) \(o.catalogId.tableOid)/\(o.catalogId.oid) \(o.namespace ?? "-").\(o.name) dump=\(o.dumpDefinition) deps=\(o.dependencies)\n".data(using: .utf8)!)
             }
         }
-        PhaseTrace.mark("sorted")
-        for object in sorted.objects { try object.emit?(emitter, object) }
+        try afterSort(sorted.objects, graph)
+        // From here on the objects are only needed to emit their entries: their dependencies go
+        // into a compact table, the graph lets go of them, and each one (with the catalog rows its
+        // closure holds) is freed once emitted, so the TOC grows while the objects shrink.
+        let dependencies = DependencyTable(sorted.objects)
+        graph.releaseObjects()
+        MallocPolicy.releaseFreedMemory()
+        var pending = Array(sorted.objects.reversed())
+        sorted.objects = []
+        while let object = pending.popLast() {
+            try object.emit?(emitter, object)
+        }
+        MallocPolicy.releaseFreedMemory()
         PhaseTrace.mark("entries emitted")
         // --section before the dependencies: entries left out are looked through, as pg_dump does.
         if let sections = options.sections { emitter.keepSections(sections) }
-        emitter.buildArchiveDependencies()
+        emitter.buildArchiveDependencies(dependencies)
         PhaseTrace.mark("archive dependencies built")
         // --no-publications / --no-subscriptions: pg_dump leaves these objects (and their
         // comments and security labels) out entirely; nothing else depends on them.
@@ -134,22 +129,39 @@ public final class DumpRunner {
             let subscription = e.desc == "SUBSCRIPTION" || ((e.desc == "COMMENT" || e.desc == "SECURITY LABEL") && e.tag.hasPrefix("SUBSCRIPTION "))
             return (options.noPublications && publication) || (options.noSubscriptions && subscription)
         }
-        graph.releaseObjects()
         return emitter
     }
 
-    /// ACCESS SHARE locks on the tables whose data or definition is dumped.
-    private func lockTables(_ graph: DumpGraph) throws {
-        let names = graph.objects.filter { $0.kind == .table && ($0.relkind == "r" || $0.relkind == "p") && $0.dumpDefinition }
-            .compactMap { o in o.namespace.map { render.qualified($0, o.name) } }
-        log("locking \(names.count) tables")
-        try session.lockTables(names)
-        if options.session.lockWaitTimeout != nil { try session.clearLockWaitTimeout() }
+    /// The first TABLE DATA entries in dump order whose data is a plain COPY, sent to the server
+    /// right after the sort: it runs those COPYs while the entries are emitted and the TOC is
+    /// written (their output waits in the socket; the server pauses once it is full). Stops at the
+    /// first data of another kind (INSERTs, a foreign table, large objects), which must come in
+    /// order; nothing is sent when --section leaves the data out.
+    private func startTableData(_ objects: [DumpObject], _ graph: DumpGraph) throws -> TableDataBatch? {
+        if let sections = options.sections, !sections.contains(.data) { return nil }
+        var batch = TableDataBatch()
+        scan: for o in objects {
+            switch o.kind {
+            case .tableData:
+                guard let copy = graph.tableDataPlans[o.dumpId]?.source as? TableDataSource, batch.accepts(copy, early: true) else { break scan }
+                batch.append(.init(dumpId: o.dumpId, source: copy, label: "TABLE DATA \(o.namespace.map { $0 + "." } ?? "")\(o.name)"))
+            case .largeObjectData:
+                // BLOBS: the only other kind with data (.largeObject entries have none).
+                break scan
+            default:
+                continue
+            }
+        }
+        guard !batch.items.isEmpty else { return nil }
+        try batch.send()
+        return batch
     }
 
     /// Writes the archive to `output`: header, TOC, then each entry's data in TOC order.
     public func write(to output: OutputFile) throws {
-        let emitter = try buildEntries()
+        var early: TableDataBatch?
+        defer { early?.discard() }
+        let emitter = try buildEntries(afterSort: { objects, graph in early = try startTableData(objects, graph) })
         var compression = ArchiveCompression(algorithm: options.compression)
         if archiveVersion < .v1_15 {
             compression.legacyLevel = options.compression == .none ? 0 : (options.compressionLevel ?? -1)
@@ -160,10 +172,36 @@ public final class DumpRunner {
         let writer = try ArchiveWriter(output: output, header: header, entries: emitter.takeEntries(), level: options.compressionLevel,
                                        compressJobs: options.compressJobs, digests: options.writeManifest && output.path != nil)
         PhaseTrace.mark("header and TOC written")
-        progress?.setTotal(writer.entries.filter { $0.hasData && emitter.dataSources[$0.dumpId] != nil }.count)
-        for entry in writer.entries where entry.hasData {
+        MallocPolicy.dataPhase()
+        var withData = writer.entries.indices.filter { writer.entries[$0].hasData && emitter.dataSources[writer.entries[$0].dumpId] != nil }
+        progress?.setTotal(withData.count)
+        if let sent = early {
+            // The statements sent early must be the first data entries, in order (they are: the
+            // entries follow the sort); anything else, and they are given up and sent again.
+            early = nil
+            if withData.prefix(sent.items.count).map({ writer.entries[$0].dumpId }) == sent.items.map(\.dumpId) {
+                try sent.write(to: writer, log: log, progress: progress)
+                withData.removeFirst(sent.items.count)
+            } else {
+                sent.discard()
+            }
+        }
+        var batch = TableDataBatch()
+        for index in withData {
+            let entry = writer.entries[index]
             guard let source = emitter.dataSources[entry.dumpId] else { continue }
             let name = "\(entry.desc) \(entry.namespace.map { $0 + "." } ?? "")\(entry.tag)"
+            // Plain COPY sources run in batches, one round trip each (TableDataBatch).
+            if let copy = source as? TableDataSource {
+                if !batch.accepts(copy) {
+                    try batch.write(to: writer, log: log, progress: progress)
+                    batch = TableDataBatch()
+                }
+                batch.append(.init(dumpId: entry.dumpId, source: copy, label: name))
+                continue
+            }
+            try batch.write(to: writer, log: log, progress: progress)
+            batch = TableDataBatch()
             log("dumping contents of \(name)")
             progress?.begin(name)
             defer { progress?.entryDone() }
@@ -176,6 +214,7 @@ public final class DumpRunner {
                 try writer.endData()
             }
         }
+        try batch.write(to: writer, log: log, progress: progress)
         PhaseTrace.mark("table data written")
         // The snapshot is no longer needed: end the transaction before the file work of finishing.
         try session.connection.execute("COMMIT")

@@ -8,10 +8,10 @@ extension DumpEmitter {
     public func keepSections(_ sections: Set<ArchiveSection>) {
         var current = ArchiveSection.preData
         var dropped = Set<Int>()
-        for e in entries {
+        forEachEntry { e in
             if e.section != .none { current = e.section }
             switch e.desc {
-            case "ENCODING", "STDSTRINGS", "SEARCHPATH", "DATABASE", "DATABASE PROPERTIES": continue
+            case "ENCODING", "STDSTRINGS", "SEARCHPATH", "DATABASE", "DATABASE PROPERTIES": return
             default: if !sections.contains(current) { dropped.insert(e.dumpId) }
             }
         }

@@ -86,11 +86,13 @@ public final class DumpSession {
     /// no concurrent DDL can change them mid-dump. Batched: a few statements for any number of
     /// tables, where pg_dump sends one per table.
     public func lockTables(_ qualifiedNames: [String]) throws {
-        var start = 0
-        while start < qualifiedNames.count {
-            let batch = qualifiedNames[start..<min(start + 1000, qualifiedNames.count)]
-            try connection.execute("LOCK TABLE \(batch.joined(separator: ", ")) IN ACCESS SHARE MODE")
-            start += batch.count
+        for statement in Self.lockStatements(qualifiedNames) { try connection.execute(statement) }
+    }
+
+    /// The LOCK TABLE statements `lockTables` runs.
+    public static func lockStatements(_ qualifiedNames: [String]) -> [String] {
+        stride(from: 0, to: qualifiedNames.count, by: 1000).map { start in
+            "LOCK TABLE \(qualifiedNames[start..<min(start + 1000, qualifiedNames.count)].joined(separator: ", ")) IN ACCESS SHARE MODE"
         }
     }
 

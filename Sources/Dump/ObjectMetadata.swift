@@ -7,8 +7,8 @@ import Postgres
 /// collectComments / collectSecLabels), looked up by catalog id when objects are emitted.
 public final class ObjectMetadata {
     public struct Key: Hashable { public var id: CatalogId; public var subid: Int }
-    private var comments: [Key: String] = [:]
-    /// Comments of each object by sub-object id, so column comments are found without a scan.
+    /// Comments of each object with their sub-object ids (column numbers), in subid order; an
+    /// object's own comment has subid 0.
     private var commentsByObject: [CatalogId: [(subid: Int, text: String)]] = [:]
     private var labels: [Key: [(provider: String, label: String)]] = [:]
 
@@ -23,7 +23,6 @@ public final class ObjectMetadata {
         for r in rows {
             guard let d = r[0], let c = r[1].flatMap({ UInt32($0) }), let o = r[2].flatMap({ UInt32($0) }),
                   let s = r[3].flatMap({ Int($0) }) else { continue }
-            m.comments[Key(id: CatalogId(tableOid: c, oid: o), subid: s)] = d
             m.commentsByObject[CatalogId(tableOid: c, oid: o), default: []].append((s, d))
         }
         let sl = try connection.query("""
@@ -38,11 +37,13 @@ public final class ObjectMetadata {
         return m
     }
 
-    public func comment(for id: CatalogId, subid: Int = 0) -> String? { comments[Key(id: id, subid: subid)] }
+    public func comment(for id: CatalogId, subid: Int = 0) -> String? {
+        commentsByObject[id]?.first { $0.subid == subid }?.text
+    }
 
     /// All (subid, comment) pairs of an object, sorted by subid (for column comments).
     public func comments(for id: CatalogId) -> [(subid: Int, text: String)] {
-        (commentsByObject[id] ?? []).sorted { $0.subid < $1.subid }
+        commentsByObject[id] ?? []
     }
 
     public func securityLabels(for id: CatalogId, subid: Int = 0) -> [(provider: String, label: String)] {

@@ -57,6 +57,9 @@ extension Connection {
     /// Sends the COPY statement and checks the server entered the expected COPY direction,
     /// leaving the connection idle again when it did not.
     private func startCopy(_ handle: OpaquePointer, sql: String, expecting wanted: ExecStatusType) throws {
+        if pipeline != nil || recorder != nil {
+            throw PostgresError(kind: .protocol, message: "COPY is not possible while a pipeline is open or statements are recorded", sql: sql)
+        }
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         guard let result else {
@@ -78,7 +81,7 @@ extension Connection {
 
     /// Asks the server to cancel the running statement (a separate connection to the postmaster).
     /// A cancel that arrives after the statement ended is ignored by an idle backend.
-    private func sendCancelRequest(_ handle: OpaquePointer) {
+    func sendCancelRequest(_ handle: OpaquePointer) {
         guard let cancel = PQgetCancel(handle) else { return }
         var errorBuffer = [CChar](repeating: 0, count: 256)
         _ = PQcancel(cancel, &errorBuffer, Int32(errorBuffer.count))

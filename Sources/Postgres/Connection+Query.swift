@@ -6,7 +6,15 @@ extension Connection {
     /// sends a TOC entry's DDL). Results are discarded; the first failing statement throws
     /// `queryFailed` (or `connectionLost` if the server went away).
     public func execute(_ sql: String) throws {
+        if recorder != nil {
+            PQclear(recordedResult(PipelinedStatement(sql)))
+            return
+        }
         let handle = try usableHandle(for: sql)
+        if let pipeline {
+            PQclear(try pipelinedResult(PipelinedStatement(sql), handle: handle, state: pipeline))
+            return
+        }
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, handle: handle, sql: sql, allowRows: true)
@@ -20,9 +28,13 @@ extension Connection {
     /// such a parameter is rejected with a `protocol` error rather than silently truncated.
     @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = []) throws -> QueryResult {
+        if recorder != nil, let empty = recordedResult(PipelinedStatement(sql, parameters)) { return QueryResult(taking: empty) }
         let handle = try usableHandle(for: sql)
         if parameters.contains(where: { $0?.utf8.contains(0) == true }) {
             throw PostgresError(kind: .protocol, message: "query parameter contains a NUL character", sql: sql)
+        }
+        if let pipeline {
+            return QueryResult(taking: try pipelinedResult(PipelinedStatement(sql, parameters), handle: handle, state: pipeline))
         }
         let values: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.flatMap { strdup($0) } }
         defer { values.forEach { free($0) } }
@@ -47,7 +59,11 @@ extension Connection {
     /// round-trip time.
     @discardableResult
     public func simpleQuery(_ sql: String) throws -> QueryResult {
+        if recorder != nil, let empty = recordedResult(PipelinedStatement(sql)) { return QueryResult(taking: empty) }
         let handle = try usableHandle(for: sql)
+        if let pipeline {
+            return QueryResult(taking: try pipelinedResult(PipelinedStatement(sql), handle: handle, state: pipeline))
+        }
         guard let result = PQexec(handle, sql) else {
             throw PostgresError.fromConnection(handle, kind: .queryFailed, sql: sql)
         }

@@ -93,6 +93,14 @@ public final class Connection {
     var handle: OpaquePointer?
     /// Set while a `CopyInStream` owns the connection; every other operation is refused then.
     var copyInActive = false
+    /// Set between beginPipeline and endPipeline (Connection+Pipeline.swift).
+    var pipeline: PipelineState?
+    var pipelineStatisticsStore = PipelineStatistics()
+    /// Receives, for each pipelined result handed over, how long it was waited for (a
+    /// performance aid; the dumper sets it under PGFUNNEL_TRACE).
+    public var pipelineTrace: ((String) -> Void)?
+    /// Set inside recordingStatements (Connection+Recording.swift).
+    var recorder: [PipelinedStatement]?
     private let noticeSink = NoticeSink()
 
     /// Connects with a conninfo string (`host=... dbname=...`) or a URI (`postgresql://...`), with
@@ -168,6 +176,11 @@ public final class Connection {
 
     /// Closes the connection; later operations throw. Safe to call more than once.
     public func close() {
+        if let pipeline {
+            for case .success(let r) in pipeline.held.values { PQclear(r) }
+            pipeline.held = [:]
+        }
+        pipeline = nil
         if let handle {
             PQfinish(handle)
         }

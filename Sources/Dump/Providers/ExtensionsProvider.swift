@@ -29,9 +29,7 @@ public enum ExtensionsProvider: CatalogProvider {
         let languages = try ExtensionCatalog.languages(c)
         let transforms = try ExtensionCatalog.transforms(c)
         let casts = try ExtensionCatalog.casts(c, serverVersion: context.serverVersion)
-        let referenced = languages.flatMap { [$0.handler, $0.inline, $0.validator] }
-            + transforms.flatMap { [$0.fromSQL, $0.toSQL] } + casts.map(\.function)
-        let signatures = try FunctionSignatureCatalog.load(c, oids: referenced)
+        let signatures = try FunctionSignatureCatalog.referencedByLanguagesTransformsAndCasts(c)
         /// fmtQualifiedDumpable of a function, when that function is dumped.
         func dumpedFunctionName(_ oid: UInt32) -> String? {
             guard oid != 0, let sig = signatures[oid],

@@ -23,6 +23,8 @@ final class RelationSet {
     var defaults: [UInt32: [Int: AttributeDefaultRow]] = [:]
     var checks: [UInt32: [CheckConstraintRow]] = [:]
     var sequences: [UInt32: SequenceRow] = [:]
+    /// Indexes of the interesting tables (RelationPostData), with their definitions filled in.
+    var indexes: [IndexRow] = []
     /// pg_dump_sort loop repairs known in advance (RelationCatalog.loopBreakers).
     var loopSeparatedDefaults: Set<UInt32> = []
     var dummyViews: Set<UInt32> = []
@@ -69,21 +71,37 @@ final class RelationSet {
             }
         }
         s.interesting = interesting
-        let ordered = interesting.sorted()
-        for col in try RelationCatalog.columns(c, relations: ordered, serverVersion: v) {
+        // The next queries read every user relation's rows (so that none waits for the relations
+        // above, see RelationCatalog.joinUserRelations); the interesting ones are kept.
+        for col in try RelationCatalog.columns(c, serverVersion: v) where interesting.contains(col.relationOid) {
             s.columns[col.relationOid, default: []].append(col)
         }
-        let withDefaults = ordered.filter { s.columns[$0]?.contains { $0.hasDefault } ?? false }
-        for d in try RelationCatalog.defaults(c, relations: withDefaults) {
+        for d in try RelationCatalog.defaults(c) where interesting.contains(d.relationOid) {
             s.defaults[d.relationOid, default: [:]][d.columnNumber] = d
         }
-        let withChecks = ordered.filter { (s.relation($0)?.checkCount ?? 0) > 0 }
-        for k in try RelationCatalog.checkConstraints(c, relations: withChecks) {
+        for k in try RelationCatalog.checkConstraints(c) where interesting.contains(k.relationOid) {
             s.checks[k.relationOid, default: []].append(k)
         }
-        let seqs = s.relations.filter { $0.relkind == .sequence && s.dumped.contains($0.id.oid) }
-        for q in try RelationCatalog.sequences(c, sequences: seqs.map { ($0.id.oid, $0.namespace, $0.name) }, serverVersion: v) {
+        // Their definitions are first needed when entries are rendered.
+        try context.deferred.run {
+            let definitions = try RelationCatalog.checkConstraintDefinitions(c)
+            for relation in s.checks.keys {
+                for i in s.checks[relation]!.indices {
+                    s.checks[relation]![i].definition = definitions[s.checks[relation]![i].id.oid] ?? ""
+                }
+            }
+        }
+        for q in try RelationCatalog.sequences(c) where s.dumped.contains(q.relationOid) {
             s.sequences[q.relationOid] = q
+        }
+        // Current values: read by name before 18, so only once the names are known.
+        try context.deferred.run {
+            let seqs = s.relations.filter { $0.relkind == .sequence && s.sequences[$0.id.oid] != nil }
+            let values = try RelationCatalog.sequenceValues(c, sequences: seqs.map { ($0.id.oid, $0.namespace, $0.name) }, serverVersion: v)
+            for (oid, value) in values {
+                s.sequences[oid]?.lastValue = value.lastValue
+                s.sequences[oid]?.isCalled = value.isCalled
+            }
         }
         s.materializedViewReferences = try RelationCatalog.materializedViewReferences(c)
         let loops = try RelationCatalog.loopBreakers(c)
@@ -184,10 +202,15 @@ final class RelationSet {
             c.inheritedNotNull = j < inhNotNull.count ? inhNotNull[j] : false
             return c
         }
-        m.checks = (checks[t.id.oid] ?? []).map { CheckModel(check: $0, separate: !$0.validated) }
+        m.checks = checkModels(t)
         m.parents = (parents[t.id.oid] ?? []).compactMap { relation($0) }.map { ($0.namespace, $0.name) }
         m.dummyView = t.relkind == .view && dummyViews.contains(t.id.oid)
         return m
+    }
+
+    /// The table's CHECK constraints, NOT VALID ones dumped separately.
+    func checkModels(_ t: RelationRow) -> [CheckModel] {
+        (checks[t.id.oid] ?? []).map { CheckModel(check: $0, separate: !$0.validated) }
     }
 
     func namespace(_ oid: UInt32) -> NamespaceRow? { namespaceIndex[oid].map { namespaces[$0] } }

@@ -11,11 +11,9 @@ import Postgres
 public enum RelationsProvider: CatalogProvider {
     public static func load(_ context: ProviderContext) throws {
         let set = try RelationSet.load(context)
-        PhaseTrace.mark("relation rows loaded")
         if !context.selection.schemaOnly { set.unsafePartitioned = try TableDataPlan.unsafePartitionedTables(context.connection) }
         addNamespaces(set, context)
         let (tableIds, dataObjects) = addRelations(set, context)
-        PhaseTrace.mark("relation objects added")
         try RelationPostData.add(set, tableIds: tableIds, dataObjects: dataObjects, context)
     }
 
@@ -76,12 +74,12 @@ public enum RelationsProvider: CatalogProvider {
             unpopulated.insert(view)
         }
         var data: [UInt32: DumpObject] = [:]
-        for t in set.relations where set.dumped.contains(t.id.oid) {
+        for (ti, t) in set.relations.enumerated() where set.dumped.contains(t.id.oid) {
             guard let obj = tableObjects[t.id.oid] else { continue }
             if t.relkind == .sequence {
-                addSequence(t, obj, set, context, ids: ids)
+                addSequence(ti, obj, set, context, ids: ids)
             } else {
-                data[t.id.oid] = addTable(t, obj, set, context, ids: ids, populated: !unpopulated.contains(t.id.oid))
+                data[t.id.oid] = addTable(ti, obj, set, context, ids: ids, populated: !unpopulated.contains(t.id.oid))
             }
         }
         for (view, ref) in set.materializedViewReferences {
@@ -91,12 +89,17 @@ public enum RelationsProvider: CatalogProvider {
     }
 
     /// Returns the table's data object (TABLE DATA or the materialized view's REFRESH), if any.
+    ///
+    /// The emit closures capture the relation set and the relation's position in it, not copies
+    /// of its rows: on thousands of tables, row copies in every closure were most of the memory
+    /// the catalog phase held.
     @discardableResult
-    static func addTable(_ t: RelationRow, _ obj: DumpObject, _ set: RelationSet, _ context: ProviderContext,
+    static func addTable(_ ti: Int, _ obj: DumpObject, _ set: RelationSet, _ context: ProviderContext,
                          ids: [UInt32: Int], populated: Bool) -> DumpObject? {
         let graph = context.graph
         let metadata = context.metadata
-        let model = set.model(t)
+        let t = set.relations[ti]
+        let checks = set.checkModels(t)
         let columns = set.columns[t.id.oid] ?? []
 
         // Defaults: inline ones are sorted before the table (table depends on them); separate
@@ -112,10 +115,12 @@ public enum RelationsProvider: CatalogProvider {
             if d.separate {
                 // Manufactured DEFAULT NULLs and defaults split out of a dependency loop follow the table.
                 if d.manufactured || set.loopSeparatedDefaults.contains(d.row.id.oid) { def.dependencies.append(obj.dumpId) }
+                let row = d.row
                 def.emit = { emitter, def in
                     if emitter.context.dataOnly { return }
-                    let ddl = TableDDL.separateDefault(table: t, column: column, expression: d.row.expression, emitter.context)
-                    emitter.entry(dumpId: def.dumpId, catalogId: d.row.id, desc: "DEFAULT", tag: "\(t.name) \(column)",
+                    let t = set.relations[ti]
+                    let ddl = TableDDL.separateDefault(table: t, column: column, expression: row.expression, emitter.context)
+                    emitter.entry(dumpId: def.dumpId, catalogId: row.id, desc: "DEFAULT", tag: "\(t.name) \(column)",
                                   namespace: t.namespace, owner: t.owner, section: .preData,
                                   definition: ddl.create, dropStatement: ddl.drop)
                 }
@@ -125,7 +130,7 @@ public enum RelationsProvider: CatalogProvider {
         }
         // CHECK constraints: inline ones precede the table; separate (NOT VALID) ones follow data.
         var checkIds: [Int] = []
-        for k in model.checks {
+        for k in checks {
             let con = DumpObject(kind: .constraint, catalogId: k.check.id, name: k.check.name, namespace: t.namespace)
             con.dumpDefinition = k.separate
             con.sortTiebreak = SortTiebreak.constraint(domain: nil, table: t.name)
@@ -138,7 +143,10 @@ public enum RelationsProvider: CatalogProvider {
             con.emit = { emitter, con in
                 let ctx = emitter.context
                 if ctx.dataOnly || !k.check.isLocal { return }
-                let ddl = TableDDL.separateCheck(table: t, check: k.check, ctx)
+                let t = set.relations[ti]
+                // The set's row, whose definition was filled after this closure was made.
+                let check = set.checks[t.id.oid]?.first { $0.id == k.check.id } ?? k.check
+                let ddl = TableDDL.separateCheck(table: t, check: check, ctx)
                 emitter.entry(dumpId: con.dumpId, catalogId: k.check.id, desc: "CHECK CONSTRAINT",
                               tag: "\(t.name) \(k.check.name)", namespace: t.namespace, owner: t.owner,
                               section: .postData, definition: ddl.create, dropStatement: ddl.drop)
@@ -155,6 +163,7 @@ public enum RelationsProvider: CatalogProvider {
             con.emit = { emitter, con in
                 let ctx = emitter.context
                 if ctx.dataOnly { return }
+                let t = set.relations[ti]
                 let ddl = TableDDL.separateNotNull(table: t, column: col, ctx)
                 emitter.entry(dumpId: con.dumpId, catalogId: col.notNullConstraintId, desc: "CONSTRAINT", tag: "\(t.name) \(name)",
                               namespace: t.namespace, owner: t.owner, section: .postData,
@@ -170,6 +179,9 @@ public enum RelationsProvider: CatalogProvider {
         obj.emit = { emitter, obj in
             let ctx = emitter.context
             if ctx.dataOnly { return }
+            let t = set.relations[ti]
+            let columns = set.columns[t.id.oid] ?? []
+            let model = set.model(t)
             let ddl = TableDDL.render(model, ctx)
             emitter.entry(dumpId: obj.dumpId, catalogId: t.id, desc: reltype, tag: t.name, namespace: t.namespace,
                           owner: t.owner, section: postponed ? .postData : .preData, definition: ddl.create, dropStatement: ddl.drop,
@@ -194,11 +206,13 @@ public enum RelationsProvider: CatalogProvider {
         }
 
         // TABLE ATTACH (flagInhTables): depends on the partition and its parent by hand.
-        if t.isPartition, let parentOid = set.parents[t.id.oid]?.first, let parent = set.relation(parentOid) {
+        if t.isPartition, let parentOid = set.parents[t.id.oid]?.first, set.relation(parentOid) != nil {
             let attach = DumpObject(kind: .tableAttach, catalogId: .none, name: t.name, namespace: t.namespace)
             attach.dependencies = [obj.dumpId] + (ids[parentOid].map { [$0] } ?? [])
             attach.emit = { emitter, attach in
                 if emitter.context.dataOnly { return }
+                let t = set.relations[ti]
+                guard let parent = set.relation(parentOid) else { return }
                 emitter.entry(dumpId: attach.dumpId, desc: "TABLE ATTACH", tag: t.name, namespace: t.namespace,
                               owner: t.owner, section: .preData,
                               definition: TableDDL.attach(parent: (parent.namespace, parent.name), partition: t, emitter.context),
@@ -207,13 +221,15 @@ public enum RelationsProvider: CatalogProvider {
             graph.add(attach)
         }
 
-        return addTableData(t, obj, columns, context, populated: populated, root: TableDataPlan.loadTarget(of: t, set, loadViaPartitionRoot: context.selection.loadViaPartitionRoot))
+        return addTableData(ti, obj, set, context, populated: populated,
+                            root: TableDataPlan.loadTarget(of: t, set, loadViaPartitionRoot: context.selection.loadViaPartitionRoot))
     }
 
     /// makeTableDataInfo: TABLE DATA for tables, REFRESH for populated materialized views.
-    static func addTableData(_ t: RelationRow, _ obj: DumpObject, _ columns: [ColumnRow], _ context: ProviderContext,
+    static func addTableData(_ ti: Int, _ obj: DumpObject, _ set: RelationSet, _ context: ProviderContext,
                              populated: Bool, root: RelationRow?) -> DumpObject? {
         let sel = context.selection
+        let t = set.relations[ti]
         // Views and partitioned tables: no data; foreign tables only on --include-foreign-data's servers.
         guard [.table, .materializedView].contains(t.relkind)
             || (t.relkind == .foreignTable && t.foreignServer.map(sel.foreignDataServers.contains) == true) else { return nil }
@@ -223,9 +239,17 @@ public enum RelationsProvider: CatalogProvider {
                               catalogId: t.id, name: t.name, namespace: t.namespace)
         data.dependencies = [obj.dumpId]
         let tableDumpId = obj.dumpId
-        let connection = context.connection
+        context.graph.add(data)
+        if t.relkind != .materializedView && !context.render.schemaOnly {
+            // Planned now rather than when emitted: the dumper sends the first COPY statements as
+            // soon as the sort has fixed their order (DumpRunner.startTableData).
+            context.graph.tableDataPlans[data.dumpId] = TableDataPlan(
+                table: t, columns: set.columns[t.id.oid] ?? [], root: root, inserts: sel.inserts,
+                connection: context.connection, context.render)
+        }
         data.emit = { emitter, data in
             let ctx = emitter.context
+            let t = set.relations[ti]
             if t.relkind == .materializedView {
                 // Neither --schema-only nor --data-only dumps have the REFRESH entries.
                 if ctx.dataOnly || ctx.schemaOnly || !populated { return }
@@ -234,16 +258,14 @@ public enum RelationsProvider: CatalogProvider {
                               definition: TableDDL.refreshMaterializedView(t, ctx), dependencies: data.dependencies)
                 return
             }
-            if ctx.schemaOnly { return }
-            let plan = TableDataPlan(table: t, columns: columns, root: root,
-                                     inserts: sel.inserts, connection: connection, ctx)
+            guard !ctx.schemaOnly, let plan = emitter.graph.tableDataPlans.removeValue(forKey: data.dumpId) else { return }
             emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "TABLE DATA", tag: t.name, namespace: t.namespace,
                           owner: t.owner, section: .data, definition: plan.definition, copyStatement: plan.copyStatement,
                           // dumpTableData's one hand-made dependency: the table (data.dependencies
                           // also holds the sort's pre-data boundary, which is no archive entry).
                           dependencies: [tableDumpId], data: plan.source)
         }
-        return context.graph.add(data)
+        return data
     }
 
     /// dumpTableComment: the relation's comment and its columns' comments.
@@ -281,18 +303,21 @@ public enum RelationsProvider: CatalogProvider {
 
     // MARK: sequences
 
-    static func addSequence(_ s: RelationRow, _ obj: DumpObject, _ set: RelationSet, _ context: ProviderContext, ids: [UInt32: Int]) {
-        guard let seq = set.sequences[s.id.oid] else { return }
+    static func addSequence(_ si: Int, _ obj: DumpObject, _ set: RelationSet, _ context: ProviderContext, ids: [UInt32: Int]) {
+        let s = set.relations[si]
+        guard set.sequences[s.id.oid] != nil else { return }
         let metadata = context.metadata
-        let owner = s.owningTable != 0 ? set.relation(s.owningTable) : nil
-        let ownerColumn = owner.flatMap { o in set.columns[o.id.oid]?.first { $0.number == s.owningColumn } }
-        let identity: SequenceDDL.IdentityOwner? = s.isIdentitySequence
-            ? owner.flatMap { o in ownerColumn.map { SequenceDDL.IdentityOwner(table: o, column: $0.name, identity: $0.identity ?? "d") } }
-            : nil
-        let ownerDumped = owner.map { set.dumped.contains($0.id.oid) } ?? false
         obj.emit = { emitter, obj in
             let ctx = emitter.context
             if ctx.dataOnly { return }
+            let s = set.relations[si]
+            guard let seq = set.sequences[s.id.oid] else { return }
+            let owner = s.owningTable != 0 ? set.relation(s.owningTable) : nil
+            let ownerColumn = owner.flatMap { o in set.columns[o.id.oid]?.first { $0.number == s.owningColumn } }
+            let identity: SequenceDDL.IdentityOwner? = s.isIdentitySequence
+                ? owner.flatMap { o in ownerColumn.map { SequenceDDL.IdentityOwner(table: o, column: $0.name, identity: $0.identity ?? "d") } }
+                : nil
+            let ownerDumped = owner.map { set.dumped.contains($0.id.oid) } ?? false
             let ddl = SequenceDDL.render(s, seq, identity: identity, ctx)
             emitter.entry(dumpId: obj.dumpId, catalogId: s.id, desc: "SEQUENCE", tag: s.name, namespace: s.namespace,
                           owner: s.owner, section: .preData, definition: ddl.create, dropStatement: ddl.drop)
@@ -314,11 +339,14 @@ public enum RelationsProvider: CatalogProvider {
         guard !sel.schemaOnly, !sel.excludedTableData.contains(QualifiedName(schema: s.namespace, name: s.name)) else { return }
         let data = DumpObject(kind: .sequenceSet, catalogId: s.id, name: s.name, namespace: s.namespace)
         data.dependencies = [obj.dumpId]
+        let sequenceDumpId = obj.dumpId
         data.emit = { emitter, data in
             if emitter.context.schemaOnly { return }
+            let s = set.relations[si]
+            guard let seq = set.sequences[s.id.oid] else { return }
             // dumpSequenceData gives the entry a fresh dump id and a hand-made dependency on the sequence.
             emitter.entry(desc: "SEQUENCE SET", tag: s.name, namespace: s.namespace, owner: s.owner, section: .data,
-                          definition: SequenceDDL.setValue(s, seq, emitter.context), dependencies: [obj.dumpId])
+                          definition: SequenceDDL.setValue(s, seq, emitter.context), dependencies: [sequenceDumpId])
         }
         context.graph.add(data)
     }

@@ -21,21 +21,28 @@ public enum TypesProvider: CatalogProvider {
         let c = context.connection
         let membership = try context.extensionMembership()
         let metadata = context.metadata
+        let dummies = try TypeCatalog.dummyTypes(c)
         let types = try TypeCatalog.types(c, serverVersion: context.serverVersion)
         let labels = try TypeCatalog.enumLabels(c)
         let attributes = try TypeCatalog.compositeAttributes(c)
         let constraints = try TypeCatalog.domainConstraints(c, serverVersion: context.serverVersion)
 
-        for t in types {
-            // Table row types (other than standalone composites), auto-generated arrays and
-            // multiranges are never dumped, but they stay in the graph as pg_dump's DO_DUMMY_TYPE
-            // objects: functions returning a table's row type depend on the table through them.
-            if (t.relationId != 0 && t.relationKind != "c") || t.isArray || t.type == "m" {
-                if let object = context.addNamespacedObject(.dummyType, t.id, name: t.name, schema: t.schema, membership: membership) {
+        // Table row types (other than standalone composites), auto-generated arrays and
+        // multiranges are never dumped, but they stay in the graph as pg_dump's DO_DUMMY_TYPE
+        // objects: functions returning a table's row type depend on the table through them.
+        // They are added among the other types in OID order, as getTypes adds them.
+        var nextDummy = 0
+        func addDummies(before oid: UInt32?) {
+            while nextDummy < dummies.count, oid.map({ dummies[nextDummy].id.oid < $0 }) ?? true {
+                let d = dummies[nextDummy]
+                if let object = context.addNamespacedObject(.dummyType, d.id, name: d.name, schema: d.schema, membership: membership) {
                     object.dumpDefinition = false
                 }
-                continue
+                nextDummy += 1
             }
+        }
+        for t in types {
+            addDummies(before: t.id.oid)
             if t.type == "c" && t.relationId != 0 {
                 // The composite's pg_class row, as pg_dump's getTables collects it (never dumped):
                 // the column dependencies in pg_depend (collations, types) hang on it, and the
@@ -134,5 +141,6 @@ public enum TypesProvider: CatalogProvider {
                 try emitter.emitACL(type: "TYPE", name: ctx.id(t.name), subname: nil, namespace: t.schema, owner: t.owner, acl: t.acl, defaultACL: ACLCommands.defaultACL(kind: "T", owner: t.owner), initPrivileges: emitter.initialPrivileges?.initPrivileges(for: o.catalogId), parent: o.dumpId)
             }
         }
+        addDummies(before: nil)
     }
 }

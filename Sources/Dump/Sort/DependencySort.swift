@@ -21,19 +21,22 @@ public enum DependencySort {
     /// dependencies, repairing loops as pg_dump does. Dependencies on dump ids that are not among
     /// `objects` are ignored.
     public static func sort(_ objects: [DumpObject], preDataBoundary: Int, postDataBoundary: Int) throws -> Result {
-        var warnings: [String] = []
-        var byDumpId: [Int: DumpObject] = [:]
-        for object in objects {
-            guard object.dumpId > 0 else { throw DumpSortError.invalidDumpId(object.dumpId, name: object.name) }
-            byDumpId[object.dumpId] = object
+        for object in objects where object.dumpId <= 0 {
+            throw DumpSortError.invalidDumpId(object.dumpId, name: object.name)
         }
-        let repairer = DependencyLoopRepair(byDumpId: byDumpId, postDataBoundary: postDataBoundary)
+        // Built only if the first pass finds loops: most dumps have none.
+        var repairer: DependencyLoopRepair?
         while true {
-            switch topologicalSort(objects, byDumpId: byDumpId) {
+            switch topologicalSort(objects) {
             case .sorted(let order):
-                return Result(objects: order, warnings: warnings + repairer.warnings)
+                return Result(objects: order, warnings: repairer?.warnings ?? [])
             case .blocked(let unsortable):
-                try repairer.findAndRepairLoops(unsortable, totalObjects: objects.count)
+                if repairer == nil {
+                    var byDumpId: [Int: DumpObject] = [:]
+                    for object in objects { byDumpId[object.dumpId] = object }
+                    repairer = DependencyLoopRepair(byDumpId: byDumpId, postDataBoundary: postDataBoundary)
+                }
+                try repairer?.findAndRepairLoops(unsortable, totalObjects: objects.count)
             }
         }
     }
@@ -46,15 +49,22 @@ public enum DependencySort {
     }
 
     /// TopoSort: one pass, succeeding or listing the objects it could not place.
-    static func topologicalSort(_ objects: [DumpObject], byDumpId: [Int: DumpObject]) -> TopoResult {
+    static func topologicalSort(_ objects: [DumpObject]) -> TopoResult {
         if objects.isEmpty { return .sorted([]) }
-        var indexOf: [Int: Int] = [:]
-        for (i, object) in objects.enumerated() { indexOf[object.dumpId] = i }
+        // Input position of each dump id (-1: not among the objects); ids are dense, so an array.
+        let maxId = objects.reduce(0) { max($0, $1.dumpId) }
+        var position = [Int32](repeating: -1, count: maxId + 1)
+        for (i, object) in objects.enumerated() { position[object.dumpId] = Int32(i) }
+        func indexOf(_ dumpId: Int) -> Int? {
+            guard dumpId >= 0, dumpId <= maxId else { return nil }
+            let p = position[dumpId]
+            return p < 0 ? nil : Int(p)
+        }
         // beforeConstraints[i]: how many dependencies of other objects still point at objects[i].
         var beforeConstraints = [Int](repeating: 0, count: objects.count)
         for object in objects {
             for dep in object.dependencies {
-                if let k = indexOf[dep] { beforeConstraints[k] += 1 }
+                if let k = indexOf(dep) { beforeConstraints[k] += 1 }
             }
         }
         var ready = MaxHeap()
@@ -68,7 +78,7 @@ public enum DependencySort {
             remaining -= 1
             ordering[remaining] = object
             for dep in object.dependencies {
-                guard let k = indexOf[dep] else { continue }
+                guard let k = indexOf(dep) else { continue }
                 beforeConstraints[k] -= 1
                 if beforeConstraints[k] == 0 { ready.insert(k) }
             }
