@@ -128,12 +128,14 @@ final class RelationsOracleTests: XCTestCase {
 
     static func fields(_ e: TocEntry) -> [String] {
         [e.desc, e.tag, e.namespace ?? "<nil>", e.owner ?? "<nil>", e.section.name, e.definition ?? "", e.dropStatement ?? "",
-         e.copyStatement ?? "<nil>", e.tablespace ?? "<nil>", e.tableAccessMethod ?? "<nil>", String(e.relkind)]
+         e.copyStatement ?? "<nil>", e.tablespace ?? "<nil>", e.tableAccessMethod ?? "<nil>", String(e.relkind),
+         // Both dump the same database: catalog IDs (pg_restore -l's second and third column) agree.
+         "\(e.tableOid) \(e.oid)"]
     }
 
     /// relkind is only stored by 1.16 archives (pg_dump 18); older readers leave 0 on both sides.
     static let fieldNames = ["desc", "tag", "namespace", "owner", "section", "defn", "dropStmt", "copyStmt", "tablespace", "tableam",
-                             "relkind"]
+                             "relkind", "catalog id"]
 
     /// Comments this provider owns: on schemas, relations, their columns and post-data objects.
     static func isRelationComment(_ e: TocEntry, relationTags: Set<String>) -> Bool {

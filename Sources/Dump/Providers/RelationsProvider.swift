@@ -250,16 +250,19 @@ public enum RelationsProvider: CatalogProvider {
         data.emit = { emitter, data in
             let ctx = emitter.context
             let t = set.relations[ti]
+            // makeTableDataInfo's catalog ID: table OID 0 ("so that this object won't be mistaken
+            // for something that pg_depend entries apply to"), the relation's own OID.
+            let dataId = CatalogId(tableOid: 0, oid: t.id.oid)
             if t.relkind == .materializedView {
                 // Neither --schema-only nor --data-only dumps have the REFRESH entries.
                 if ctx.dataOnly || ctx.schemaOnly || !populated { return }
-                emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "MATERIALIZED VIEW DATA", tag: t.name,
+                emitter.entry(dumpId: data.dumpId, catalogId: dataId, desc: "MATERIALIZED VIEW DATA", tag: t.name,
                               namespace: t.namespace, owner: t.owner, section: .postData,
                               definition: TableDDL.refreshMaterializedView(t, ctx), dependencies: data.dependencies)
                 return
             }
             guard !ctx.schemaOnly, let plan = emitter.graph.tableDataPlans.removeValue(forKey: data.dumpId) else { return }
-            emitter.entry(dumpId: data.dumpId, catalogId: t.id, desc: "TABLE DATA", tag: t.name, namespace: t.namespace,
+            emitter.entry(dumpId: data.dumpId, catalogId: dataId, desc: "TABLE DATA", tag: t.name, namespace: t.namespace,
                           owner: t.owner, section: .data, definition: plan.definition, copyStatement: plan.copyStatement,
                           // dumpTableData's one hand-made dependency: the table (data.dependencies
                           // also holds the sort's pre-data boundary, which is no archive entry).
