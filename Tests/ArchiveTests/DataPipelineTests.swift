@@ -1,5 +1,8 @@
 import Archive
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 
 /// DataPipeline: the writer thread sees everything in the order it was queued, errors on its
@@ -91,6 +94,20 @@ final class DataPipelineTests: XCTestCase {
         try pipeline.endStream()
         try pipeline.finish()
         XCTAssertEqual(pipeline.blocksAllocated, 4)
+    }
+
+    /// The producing thread runs SCHED_BATCH while the pipeline lives and gets its own policy back
+    /// when it finishes or is abandoned (a library caller's thread is left as it was).
+    func testProducerThreadGetsItsSchedulingPolicyBack() throws {
+        #if os(Linux)
+        let before = sched_getscheduler(0)
+        for abandon in [false, true] {
+            let pipeline = DataPipeline(codec: SerialBlockCodec { PassThroughCodec() }, sink: MemorySink(), blockSize: Self.block, maximumBlocks: 3)
+            XCTAssertEqual(sched_getscheduler(0), 3, "SCHED_BATCH while the pipeline runs")
+            if abandon { pipeline.abandon() } else { try pipeline.finish() }
+            XCTAssertEqual(sched_getscheduler(0), before, abandon ? "after abandon" : "after finish")
+        }
+        #endif
     }
 
     /// A dump that fails midway (a COPY error) abandons its pipeline with blocks still queued

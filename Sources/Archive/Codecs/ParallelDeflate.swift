@@ -169,6 +169,7 @@ final class DeflateWorkers: @unchecked Sendable {
     }
 
     private func work(_ deflater: BlockDeflater) {
+        BatchScheduling.markCurrentThread()
         while true {
             queued.lock()
             while queueHead == queue.count && !stopping { queued.wait() }

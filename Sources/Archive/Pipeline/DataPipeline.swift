@@ -59,6 +59,8 @@ public final class DataPipeline {
     private var writerExited = false
 
     // Producer-side state (only the producing thread touches these).
+    /// The producing thread was made SCHED_BATCH for the pipeline's lifetime (BatchScheduling).
+    private let producerMarkedBatch: Bool
     private var current: DataBlock?
     private var streamOpen = false
     private var finished = false
@@ -72,6 +74,7 @@ public final class DataPipeline {
         self.sink = sink
         self.blockSize = blockSize
         self.maximumBlocks = max(3, maximumBlocks)
+        producerMarkedBatch = BatchScheduling.markCurrentThread()
         let thread = Thread { [self] in self.runWriter() }
         thread.name = "pgfunnel-writer"
         thread.start()
@@ -151,6 +154,7 @@ public final class DataPipeline {
         let error = failure
         condition.unlock()
         codec.shutDown()
+        if producerMarkedBatch { BatchScheduling.restoreCurrentThread() }
         if let error { throw error }
     }
 
@@ -172,6 +176,7 @@ public final class DataPipeline {
         if !finished {
             finished = true
             codec.shutDown()
+            if producerMarkedBatch { BatchScheduling.restoreCurrentThread() }
         }
     }
 
@@ -219,6 +224,8 @@ public final class DataPipeline {
     // MARK: writer thread
 
     private func runWriter() {
+        // Also inherited by the threads libzstd starts from here for its workers.
+        BatchScheduling.markCurrentThread()
         while true {
             condition.lock()
             while itemsHead == items.count && !closed && !abandoned { condition.wait() }
