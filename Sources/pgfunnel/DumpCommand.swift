@@ -141,7 +141,7 @@ struct DumpCommand: ParsableCommand {
             let plain = format.hasPrefix("p")
             // A plain script is the archive's script: written through the same printer as restore -f.
             let archivePath = plain ? NSTemporaryDirectory() + "pgfunnel-dump-\(getpid()).dump" : file
-            let output = try OutputFile(path: archivePath)
+            let output = try OutputFile(path: archivePath, sync: !extra.noSync && !plain)
             SignalCleanup.install(output)
             let runner = try DumpRunner(connection: conn, options: options)
             runner.log = log
@@ -153,7 +153,7 @@ struct DumpCommand: ParsableCommand {
             try runner.write(to: output)
             if plain {
                 defer { unlink(archivePath!) }
-                let script = try OutputFile(path: file)
+                let script = try OutputFile(path: file, sync: !extra.noSync)
                 SignalCleanup.install(script)
                 var ropts = RestoreOptions()
                 ropts.noOwner = noOwner

@@ -31,6 +31,8 @@ struct DumpExtraOptions: ParsableArguments {
     var excludeTablesAndChildren: [String] = []
     @Option(name: .customLong("exclude-table-data-and-children"), help: "Do not dump data of the matching tables or their children.")
     var excludeTableDataAndChildren: [String] = []
+    @Flag(name: .customLong("no-sync"), help: "Do not wait for the archive to be written safely to disk (no fsync before the rename).")
+    var noSync = false
 
     /// --inserts / --column-inserts / --rows-per-insert / --on-conflict-do-nothing, checked as
     /// pg_dump checks them; nil means COPY.
