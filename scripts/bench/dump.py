@@ -8,6 +8,7 @@ comment each): the number of statements each tool sends, at two sizes, and the t
 
 Usage: python3 scripts/bench/dump.py [--mb 320] [--small-mb 80] [--tables 5000] [--repeats 2]"""
 import argparse
+import re
 import os
 import subprocess
 import sys
@@ -55,9 +56,21 @@ def count_statements(srv, cmd, app):
     srv.psql("postgres", "SELECT pg_reload_conf()")
     with open(log, errors="replace") as f:
         f.seek(start)
-        lines = [line for line in f if line.startswith(app + " ") and "statement:" in line]
-    copies = sum(1 for line in lines if "statement: COPY " in line)
-    return len(lines) - copies, copies
+        # A statement spanning lines continues on lines that start with a tab: one entry each.
+        entries = []
+        for line in f:
+            if line.startswith("\t") and entries:
+                entries[-1] += line
+            else:
+                entries.append(line)
+    # Simple-protocol statements log as "statement: ...", extended-protocol ones (pgfunnel's
+    # pipelined catalog queries) as "execute <name>: ...". A message carrying several COPY
+    # statements logs once: its COPYs are counted one by one.
+    logged = re.compile(r"LOG:  (statement|execute [^:]*): ")
+    statements = [e for e in entries if e.startswith(app + " ") and logged.search(e)]
+    copy = re.compile(r"LOG:  (statement|execute [^:]*): COPY ")
+    copies = sum(e.count("COPY ") for e in statements if copy.search(e))
+    return sum(1 for e in statements if not copy.search(e)), copies
 
 
 with server.Server(15) as srv:
