@@ -56,31 +56,31 @@ enum AttachedShortValues {
         return out
     }
 
-    /// Each subcommand's short options, read from the command definitions themselves (the same
-    /// description `--help` and the man pages are made from), so the table cannot go stale.
-    static func table(for root: ParsableCommand.Type) -> [String: ShortOptions] {
-        guard let data = root._dumpHelp().data(using: .utf8),
+    /// A command's short options, read from its definition (the same description `--help` and
+    /// the man pages are made from), so the table cannot go stale.
+    static func shortOptions(of command: ParsableCommand.Type) -> ShortOptions {
+        guard let data = command._dumpHelp().data(using: .utf8),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let command = json["command"] as? [String: Any] else { return [:] }
-        var table: [String: ShortOptions] = [:]
-        for sub in command["subcommands"] as? [[String: Any]] ?? [] {
-            guard let name = sub["commandName"] as? String else { continue }
-            var options = ShortOptions()
-            for argument in sub["arguments"] as? [[String: Any]] ?? [] {
-                let kind = argument["kind"] as? String
-                for n in argument["names"] as? [[String: Any]] ?? [] where n["kind"] as? String == "short" {
-                    guard let s = n["name"] as? String, s.count == 1, let letter = s.first else { continue }
-                    if kind == "option" { options.valued.insert(letter) } else if kind == "flag" { options.flags.insert(letter) }
-                }
+              let described = json["command"] as? [String: Any] else { return ShortOptions() }
+        var options = ShortOptions()
+        for argument in described["arguments"] as? [[String: Any]] ?? [] {
+            let kind = argument["kind"] as? String
+            for n in argument["names"] as? [[String: Any]] ?? [] where n["kind"] as? String == "short" {
+                guard let s = n["name"] as? String, s.count == 1, let letter = s.first else { continue }
+                if kind == "option" { options.valued.insert(letter) } else if kind == "flag" { options.flags.insert(letter) }
             }
-            table[name] = options
         }
-        return table
+        return options
     }
 
     /// The process's arguments (program name excluded), rewritten for the subcommand they name.
+    /// Describing a command costs milliseconds, so it happens only when an argument could be a
+    /// cluster at all.
     static func rewrite(_ arguments: [String], root: ParsableCommand.Type) -> [String] {
-        guard let first = arguments.first, let options = table(for: root)[first] else { return arguments }
-        return [first] + split(Array(arguments.dropFirst()), options: options)
+        guard let first = arguments.first,
+              arguments.dropFirst().contains(where: { $0.count > 2 && $0.hasPrefix("-") && !$0.hasPrefix("--") }),
+              let command = root.configuration.subcommands.first(where: { $0._commandName == first })
+        else { return arguments }
+        return [first] + split(Array(arguments.dropFirst()), options: shortOptions(of: command))
     }
 }

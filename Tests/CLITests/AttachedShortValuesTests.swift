@@ -27,10 +27,10 @@ final class AttachedShortValuesTests: XCTestCase {
 
     /// The table comes from the real command definitions.
     func testTableIsReadFromTheCommands() {
-        let table = AttachedShortValues.table(for: PGFunnel.self)
-        XCTAssertTrue(table["dump"]?.valued.isSuperset(of: ["F", "Z", "f", "j", "U", "h", "p", "n", "t"]) ?? false, "\(String(describing: table["dump"]))")
-        XCTAssertTrue(table["dump"]?.flags.isSuperset(of: ["a", "s", "O", "x"]) ?? false)
-        XCTAssertTrue(table["restore"]?.valued.isSuperset(of: ["d", "f", "j", "L", "n", "t"]) ?? false)
+        let dump = AttachedShortValues.shortOptions(of: DumpCommand.self)
+        XCTAssertTrue(dump.valued.isSuperset(of: ["F", "Z", "f", "j", "U", "h", "p", "n", "t"]), "\(dump)")
+        XCTAssertTrue(dump.flags.isSuperset(of: ["a", "s", "O", "x"]), "\(dump)")
+        XCTAssertTrue(AttachedShortValues.shortOptions(of: RestoreCommand.self).valued.isSuperset(of: ["d", "f", "j", "L", "n", "t"]))
         XCTAssertEqual(AttachedShortValues.rewrite(["restore", "-j2", "-dtarget", "x.dump"], root: PGFunnel.self),
                        ["restore", "-j", "2", "-d", "target", "x.dump"])
     }
