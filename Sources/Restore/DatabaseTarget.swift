@@ -38,6 +38,19 @@ public final class DatabaseTarget: RestoreTarget, CountsErrors {
         connection = opened
         // A password obtained by prompting is kept so workers and reconnections need no prompt.
         currentParameters = opened.parameters
+        Self.tuneSession(opened)
+    }
+
+    /// The restore session's one setting of its own, never part of a script: a short
+    /// deadlock_timeout. A freshly loaded table soon gets an autovacuum worker (inserts alone
+    /// trigger one since PostgreSQL 13), and the ALTER TABLE ... ADD PRIMARY KEY or CREATE INDEX
+    /// that follows waits for its lock until the waiting session's deadlock check cancels the
+    /// worker, deadlock_timeout (1 s by default) later; pg_restore loses that second on table
+    /// after table, at random. Superuser-only (PGC_SUSET), so only set when the server says we
+    /// are one (RestoreSessionTests).
+    static func tuneSession(_ connection: Connection) {
+        guard connection.parameterStatus("is_superuser") == "on" else { return }
+        try? connection.execute("SET deadlock_timeout = '20ms'")
     }
 
     public func enterEntry(_ entry: TocEntry?) { currentEntry = entry }
@@ -157,6 +170,7 @@ public final class DatabaseTarget: RestoreTarget, CountsErrors {
         connection.close()
         connection = try Connection(parameters: p, passwordProvider: passwordProvider)
         currentParameters = connection.parameters
+        Self.tuneSession(connection)
     }
 
     public func finish() throws {}
