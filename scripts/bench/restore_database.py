@@ -39,6 +39,8 @@ def compare(srv, archive, jobs, repeats):
         for label in order:
             srv.psql("postgres", "DROP DATABASE IF EXISTS target")
             srv.psql("postgres", "CREATE DATABASE target")
+            # The previous run's WAL is flushed now, not by a checkpoint in the middle of this one.
+            srv.psql("postgres", "CHECKPOINT")
             t, rss = measure.run(cmds[label])
             print(f"  run {i + 1} {label}: {t:.2f} s, peak RSS {rss:.1f} MiB", flush=True)
             bt, brss = best[label]

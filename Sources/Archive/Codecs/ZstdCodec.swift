@@ -94,7 +94,14 @@ public struct ZstdCompressor: StreamCompressor {
             mt = ZSTD_isError(ZSTD_CCtx_setParameter(state.stream, ZSTD_c_nbWorkers, Int32(workers))) == 0
             // libzstd's default job is 4 windows (8 MiB at level 3), several of them buffered per
             // worker: 2 MiB jobs keep the dump's peak RSS well under 64 MB at a tiny size cost.
-            if mt { ZSTD_CCtx_setParameter(state.stream, ZSTD_c_jobSize, 2 << 20) }
+            // Nor do jobs reload the end of the previous job as history (overlapLog 1: none;
+            // default at level 3: 256 KiB of every 2 MiB job hashed twice). On the benchmark's
+            // 323 MB of COPY text that saved 5 % of the dump's CPU and made the archive 0.3 %
+            // smaller, not larger (94.05 vs 94.31 MB).
+            if mt {
+                ZSTD_CCtx_setParameter(state.stream, ZSTD_c_jobSize, 2 << 20)
+                ZSTD_CCtx_setParameter(state.stream, ZSTD_c_overlapLog, 1)
+            }
         }
         multithreaded = mt
     }
