@@ -12,6 +12,21 @@ public enum Fixtures {
 
     public static var archiveDirectory: URL { repositoryRoot.appendingPathComponent("fixtures/archives") }
 
+    /// The real gpbackup sample sets (read-only): $GPBACKUP_SAMPLES, else `shared/gpbackup-samples`
+    /// beside the repository (the project's layout), else `/work/shared/gpbackup-samples` (a clone
+    /// made elsewhere on the same machine). The first candidate when none exists, so that the
+    /// tests' error names where the sets were expected.
+    public static let gpbackupSamples: URL = {
+        if let env = ProcessInfo.processInfo.environment["GPBACKUP_SAMPLES"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        let candidates = [
+            repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/gpbackup-samples"),
+            URL(fileURLWithPath: "/work/shared/gpbackup-samples"),
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
+    }()
+
     /// Every committed fixture archive, sorted by name.
     public static var archives: [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: archiveDirectory.path)) ?? []

@@ -2,19 +2,13 @@ import Foundation
 import XCTest
 import CZlib
 import CZstd
+import TestSupport
 @testable import GPBackup
 
 /// Paths and helpers shared by the GPBackup tests. The real sample sets are read in place and
 /// copied into a temporary directory before any mutation.
 enum Fixtures {
-    static let samplesDirectory: URL = {
-        if let env = ProcessInfo.processInfo.environment["GPBACKUP_SAMPLES"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
-        }
-        // Tests/GPBackupTests/TestFixtures.swift → worktree root → ../shared/gpbackup-samples
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/gpbackup-samples")
-    }()
+    static let samplesDirectory: URL = TestSupport.Fixtures.gpbackupSamples
 
     static var multiFileSet: URL { samplesDirectory.appendingPathComponent("2-segment-db") }
     static var singleFileSet: URL { samplesDirectory.appendingPathComponent("2-segment-db-single-data-file") }

@@ -5,13 +5,8 @@ import TestSupport
 /// Helpers for the import-gpbackup tests: the shared sample sets, running the pgfunnel binary and
 /// the real PostgreSQL tools.
 enum ImportSamples {
-    /// `/work/shared/gpbackup-samples` (read-only) or $GPBACKUP_SAMPLES.
-    static let directory: URL = {
-        if let env = ProcessInfo.processInfo.environment["GPBACKUP_SAMPLES"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
-        }
-        return Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/gpbackup-samples")
-    }()
+    /// The shared sample sets (see Fixtures.gpbackupSamples).
+    static let directory: URL = Fixtures.gpbackupSamples
 
     static let setNames = ["2-segment-db", "2-segment-db-single-data-file"]
 
