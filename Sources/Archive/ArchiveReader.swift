@@ -53,6 +53,12 @@ public final class ArchiveReader {
         }
     }
 
+    /// Called with the size of every stored (compressed) data chunk as it is read, on the
+    /// reading thread: what the progress line's ETA counts.
+    public var onStoredData: ((Int) -> Void)?
+    /// Stored bytes reported for the entry being read, to report its framing at the end.
+    private var storedReported: Int64 = 0
+
     public var isSeekable: Bool { input.isSeekable }
     public var fileSizeIfKnown: Int64? { input.fileSize }
 
@@ -66,6 +72,8 @@ public final class ArchiveReader {
     /// Streams the data of `entry` to `consumer`, decompressing as it goes.
     public func readData(of entry: TocEntry, _ consumer: (ArchiveDataEvent) throws -> Void) throws {
         guard entry.hasData, entry.dataState != .noData else { return }
+        storedReported = 0
+        defer { reportFraming(of: entry) }
         let blockType = try locateBlock(of: entry)
         switch blockType {
         case .data:
@@ -90,6 +98,14 @@ public final class ArchiveReader {
         } else if !input.isSeekable {
             scanPosition = input.position
         }
+    }
+
+    /// The block's bytes that were not chunk payloads (its header, the chunk lengths, the end
+    /// marker), so that a block read to its end counts for all of its stored length.
+    private func reportFraming(of entry: TocEntry) {
+        guard let onStoredData, entry.dataState == .set else { return }
+        let rest = input.position - entry.dataOffset - storedReported
+        if rest > 0 { onStoredData(Int(rest)) }
     }
 
     private func oidFromArchiveInt(_ raw: Int) -> UInt32? {
@@ -181,6 +197,10 @@ public final class ArchiveReader {
             let length = try decoder.readInt("data chunk length in \(entry.label)")
             if length == 0 { break }
             try checkChunkLength(length, at: at, label: entry.label)
+            if let onStoredData {
+                onStoredData(length)
+                storedReported += Int64(length)
+            }
             let chunkStart = input.position
             try input.stream(length, "data chunk of \(entry.label)") { piece in
                 do {

@@ -91,6 +91,13 @@ public final class ArchiveWriter {
 
     // MARK: table data
 
+    /// Called with the uncompressed size of every block of data as it goes to the compressor, on
+    /// the thread writing the data (progress ETA).
+    public var onDataBlock: ((Int) -> Void)? {
+        get { pipeline.onBlock }
+        set { pipeline.onBlock = newValue }
+    }
+
     /// Starts the data block of an entry (TABLE DATA, SEQUENCE SET data...).
     public func beginData(dumpId: Int) throws {
         try beginBlock(dumpId: dumpId, type: .data)

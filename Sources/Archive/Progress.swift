@@ -14,14 +14,33 @@ public struct ProgressSnapshot: Equatable, Sendable {
     /// Seconds since the command started.
     public var elapsed: Double
     public var current: String
+    /// What the ETA is computed from: units of work done and expected in all, in whatever unit
+    /// the command can know the total of before it starts (stored data bytes for restore, the
+    /// tables' estimated size for dump, segment file bytes for import). 0 total: no ETA.
+    public var workDone: Int64
+    public var workTotal: Int64
+    /// Seconds since the first unit of work was reported: the rate leaves out the catalog or
+    /// schema phase before the data.
+    public var workElapsed: Double
 
-    public init(verb: String, done: Int = 0, total: Int = 0, bytes: Int64 = 0, elapsed: Double = 0, current: String = "") {
+    public init(verb: String, done: Int = 0, total: Int = 0, bytes: Int64 = 0, elapsed: Double = 0, current: String = "",
+                workDone: Int64 = 0, workTotal: Int64 = 0, workElapsed: Double = 0) {
         self.verb = verb
         self.done = done
         self.total = total
         self.bytes = bytes
         self.elapsed = elapsed
         self.current = current
+        self.workDone = workDone
+        self.workTotal = workTotal
+        self.workElapsed = workElapsed
+    }
+
+    /// Seconds left at the rate so far, once there is a rate worth extrapolating (two seconds of
+    /// work) and while the estimate of the total still exceeds what is done.
+    public var secondsLeft: Double? {
+        guard workTotal > 0, workDone > 0, workDone < workTotal, workElapsed >= 2 else { return nil }
+        return workElapsed * Double(workTotal - workDone) / Double(workDone)
     }
 }
 
@@ -31,10 +50,18 @@ public enum ProgressLine {
     public static func render(_ s: ProgressSnapshot, width: Int) -> String {
         var line = "\(s.verb) \(s.done)/\(s.total) \(s.total == 1 ? "entry" : "entries"), \(bytes(s.bytes))"
         if s.elapsed >= 0.5 { line += ", \(bytes(Int64(Double(s.bytes) / s.elapsed)))/s" }
+        if let left = s.secondsLeft { line += ", ETA \(duration(left))" }
         if !s.current.isEmpty { line += ": " + s.current.map { $0.isNewline || $0 == "\t" ? " " : $0 }.reduce(into: "") { $0.append($1) } }
         let limit = max(width - 1, 10)
         if line.count > limit { line = String(line.prefix(limit - 1)) + "…" }
         return line
+    }
+
+    /// `m:ss` below an hour, `h:mm:ss` above, rounded up to the second.
+    public static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded(.up))
+        let (h, m, sec) = (total / 3600, total / 60 % 60, total % 60)
+        return h > 0 ? String(format: "%d:%02d:%02d", h, m, sec) : String(format: "%d:%02d", m, sec)
     }
 
     /// 1024-based sizes with one decimal, as pg_restore -v and du -h read them.
@@ -58,6 +85,7 @@ public final class ProgressReporter: @unchecked Sendable {
     private var snapshot: ProgressSnapshot
     private let fd: Int32
     private let started = DispatchTime.now()
+    private var workStarted: DispatchTime?
     private var timer: DispatchSourceTimer?
     private var drawn = false
     private var everDrawn = false
@@ -94,6 +122,17 @@ public final class ProgressReporter: @unchecked Sendable {
 
     public func setTotal(_ total: Int) { locked { snapshot.total = total } }
 
+    /// The amount of work the ETA measures against (see ProgressSnapshot.workTotal).
+    public func setWorkTotal(_ total: Int64) { locked { snapshot.workTotal = total } }
+
+    /// Work done, from any thread; the first call starts the ETA's clock.
+    public func addWork(_ amount: Int) {
+        lock.lock()
+        if workStarted == nil { workStarted = DispatchTime.now() }
+        snapshot.workDone += Int64(amount)
+        lock.unlock()
+    }
+
     /// A new entry (or table) is being worked on. The first one draws the line at once, so
     /// that even a command shorter than the redraw interval shows it.
     public func begin(_ current: String) {
@@ -102,6 +141,13 @@ public final class ProgressReporter: @unchecked Sendable {
         let first = !everDrawn
         lock.unlock()
         if first { redraw() }
+    }
+
+    /// The counters as they stand (what the next redraw would show, without its clock).
+    public func currentSnapshot() -> ProgressSnapshot {
+        lock.lock()
+        defer { lock.unlock() }
+        return snapshot
     }
 
     /// One entry finished.
@@ -149,7 +195,9 @@ public final class ProgressReporter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !finished else { return }
-        snapshot.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let now = DispatchTime.now().uptimeNanoseconds
+        snapshot.elapsed = Double(now - started.uptimeNanoseconds) / 1e9
+        snapshot.workElapsed = workStarted.map { Double(now - $0.uptimeNanoseconds) / 1e9 } ?? 0
         write("\r" + ProgressLine.render(snapshot, width: Self.terminalWidth(fd)) + "\u{1B}[K")
         drawn = true
         everDrawn = true

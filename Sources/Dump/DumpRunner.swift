@@ -161,7 +161,15 @@ public final class DumpRunner {
     public func write(to output: OutputFile) throws {
         var early: TableDataBatch?
         defer { early?.discard() }
-        let emitter = try buildEntries(afterSort: { objects, graph in early = try startTableData(objects, graph) })
+        var estimatedDataBytes: Int64 = 0
+        let emitter = try buildEntries(afterSort: { objects, graph in
+            if progress != nil {
+                // Before any COPY is sent: the connection is free for one more query.
+                let oids = objects.filter { $0.kind == .tableData && graph.tableDataPlans[$0.dumpId] != nil }.map(\.catalogId.oid)
+                estimatedDataBytes = try TableSizeEstimate.bytes(of: oids, connection: session.connection)
+            }
+            early = try startTableData(objects, graph)
+        })
         var compression = ArchiveCompression(algorithm: options.compression)
         if archiveVersion < .v1_15 {
             compression.legacyLevel = options.compression == .none ? 0 : (options.compressionLevel ?? -1)
@@ -175,6 +183,10 @@ public final class DumpRunner {
         MallocPolicy.dataPhase()
         var withData = writer.entries.indices.filter { writer.entries[$0].hasData && emitter.dataSources[writer.entries[$0].dumpId] != nil }
         progress?.setTotal(withData.count)
+        if let progress, estimatedDataBytes > 0 {
+            progress.setWorkTotal(estimatedDataBytes)
+            writer.onDataBlock = { progress.addWork($0) }
+        }
         if let sent = early {
             // The statements sent early must be the first data entries, in order (they are: the
             // entries follow the sort); anything else, and they are given up and sent again.

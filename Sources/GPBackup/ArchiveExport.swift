@@ -160,6 +160,18 @@ public struct ArchiveExport {
                              serverVersion: databaseVersion, dumpVersion: "pgfunnel import-gpbackup")
     }
 
+    /// Reports every finished segment part of the kept tables to `body` with its weight, and
+    /// returns the sum of all their weights: what the progress line's ETA counts down.
+    public func reportDataProgress(_ body: @escaping (Int64) -> Void) -> Int64 {
+        var total: Int64 = 0
+        for source in dataSourcesByDumpId.values {
+            let weights = source.parts.map(TableDataSource.weight(of:))
+            source.onPartStreamed = { body(weights[$0]) }
+            total += weights.reduce(0, +)
+        }
+        return total
+    }
+
     /// The table data source of each TABLE DATA entry, by dump id (for a direct restore, which
     /// streams the rows itself).
     public var dataSourcesByDumpId: [Int: TableDataSource] {

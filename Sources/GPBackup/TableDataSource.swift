@@ -124,6 +124,22 @@ public final class TableDataSource {
 
     public var qualifiedName: String { "\(schema).\(name)" }
 
+    /// Called with a part's index in `parts` once its rows are all streamed: the progress
+    /// line's ETA.
+    public var onPartStreamed: ((Int) -> Void)?
+
+    /// What a part counts for in the ETA: a segment file's size on disk, or a range's length in
+    /// its segment's uncompressed stream. A set has one layout, so its parts share a unit.
+    public static func weight(of part: Part) -> Int64 {
+        switch part {
+        case let .file(_, file):
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file.url.path)
+            return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        case let .range(_, _, start, end):
+            return max(0, end - start)
+        }
+    }
+
     /// Streams the merged COPY text (segments in content order) and returns the row count,
     /// verified against the toc's `rowscopied`.
     @discardableResult
@@ -164,6 +180,7 @@ public final class TableDataSource {
             let rows = try converter.finish(into: sink)
             counts.append((part.content, rows))
             total += rows
+            onPartStreamed?(index)
         }
         try check(total: rowsCopied, streamed: isReplicated ? total * Int64(segmentCount) : total)
         return counts

@@ -83,6 +83,7 @@ public final class ArchiveRestorer {
         self.readAhead = leader.readAhead
         self.isParallelWorker = true
         self.progress = leader.progress
+        reader.onStoredData = leader.reader.onStoredData
         try setFixedOutputState()
     }
 
@@ -169,6 +170,13 @@ public final class ArchiveRestorer {
 
         if options.clean { try emitDrops() }
         progress?.setTotal(ordered.filter { !reqs($0).intersection([.schema, .data]).isEmpty }.count)
+        if let progress {
+            let withData = ordered.filter { reqs($0).contains(.data) }
+            if let stored = StoredDataLengths.total(of: withData, in: reader.entries, fileSize: reader.fileSizeIfKnown) {
+                progress.setWorkTotal(stored)
+                reader.onStoredData = { progress.addWork($0) }
+            }
+        }
 
         if parallelJobs > 1, target.isDatabase, let factory = makeWorkerTarget {
             let scheduler = ParallelRestoreScheduler(entries: ordered, fileSize: reader.fileSizeIfKnown)

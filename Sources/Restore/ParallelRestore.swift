@@ -29,11 +29,7 @@ final class ParallelRestoreScheduler {
         var byId: [Int: Item] = [:]
         for e in entries { byId[e.dumpId] = Item(entry: e, dependencies: e.dependencies) }
         // dataLength: distance to the next data block (pg_restore's _PrepParallelRestore).
-        let withData = entries.filter { $0.hasData && $0.dataState == .set }.sorted { $0.dataOffset < $1.dataOffset }
-        for (i, e) in withData.enumerated() {
-            let end = i + 1 < withData.count ? withData[i + 1].dataOffset : (fileSize ?? e.dataOffset)
-            byId[e.dumpId]?.dataLength = max(0, end - e.dataOffset)
-        }
+        for (id, length) in StoredDataLengths.of(entries, fileSize: fileSize) { byId[id]?.dataLength = length }
         // repoint_table_dependencies: post-data items depend on the table's data, not the table.
         var tableData: [Int: Int] = [:]
         for e in entries where e.desc == "TABLE DATA" { if let t = e.dependencies.first { tableData[t] = e.dumpId } }

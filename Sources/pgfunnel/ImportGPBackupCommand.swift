@@ -126,6 +126,9 @@ struct ImportGPBackupCommand: ParsableCommand {
         let reporter = progressOptions.reporter(verb: direct ? "restoring" : "importing",
                                                 outputIsStdout: !direct && (file == nil || file == "-"))
         defer { reporter?.finish() }
+        if let reporter, !schemaOnly {
+            reporter.setWorkTotal(export.reportDataProgress { reporter.addWork(Int($0)) })
+        }
         // Tables are written in TOC order, so the next TABLE DATA entry is the one in progress.
         let dataNames = export.entries.filter { $0.desc == "TABLE DATA" }.map { "TABLE DATA \($0.namespace.map { $0 + "." } ?? "")\($0.tag)" }
         var finished = 0

@@ -58,6 +58,10 @@ public final class DataPipeline {
     private var abandoned = false
     private var writerExited = false
 
+    /// Called on the producing thread with the size of each block of uncompressed bytes as it
+    /// leaves for the codec: what the progress line's ETA counts.
+    public var onBlock: ((Int) -> Void)?
+
     // Producer-side state (only the producing thread touches these).
     /// The producing thread was made SCHED_BATCH for the pipeline's lifetime (BatchScheduling).
     private let producerMarkedBatch: Bool
@@ -186,6 +190,7 @@ public final class DataPipeline {
         let block = current!
         block.isLast = last
         current = nil
+        onBlock?(block.length)
         if !last {
             // Taken before `block` is queued: once queued, the writer may recycle it.
             let next = try acquireBlock()
