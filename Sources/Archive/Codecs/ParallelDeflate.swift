@@ -119,8 +119,7 @@ final class BlockDeflater {
 final class DeflateWorkers: @unchecked Sendable {
     /// Guards the queue and `stopping`; workers wait on it for blocks.
     private let queued = NSCondition()
-    private var queue: [DataBlock] = []
-    private var queueHead = 0
+    private var queue = DrainingQueue<DataBlock>()
     private var stopping = false
     /// Guards every block's `compressed` flag and `cancelled`; the writer waits on it.
     private let finished = NSCondition()
@@ -172,16 +171,10 @@ final class DeflateWorkers: @unchecked Sendable {
         BatchScheduling.markCurrentThread()
         while true {
             queued.lock()
-            while queueHead == queue.count && !stopping { queued.wait() }
-            if queueHead == queue.count {
+            while queue.isEmpty && !stopping { queued.wait() }
+            guard let block = queue.popFirst() else {
                 queued.unlock()
                 return
-            }
-            let block = queue[queueHead]
-            queueHead += 1
-            if queueHead == queue.count {
-                queue.removeAll(keepingCapacity: true)
-                queueHead = 0
             }
             queued.unlock()
             do {

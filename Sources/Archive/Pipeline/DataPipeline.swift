@@ -49,8 +49,7 @@ public final class DataPipeline {
 
     private let condition = NSCondition()
     // Guarded by `condition`:
-    private var items: [Item] = []
-    private var itemsHead = 0
+    private var items = DrainingQueue<Item>()
     private var freeBlocks: [DataBlock] = []
     private var allocatedBlocks = 0
     private var failure: Error?
@@ -233,18 +232,12 @@ public final class DataPipeline {
         BatchScheduling.markCurrentThread()
         while true {
             condition.lock()
-            while itemsHead == items.count && !closed && !abandoned { condition.wait() }
-            if abandoned || itemsHead == items.count {
+            while items.isEmpty && !closed && !abandoned { condition.wait() }
+            guard !abandoned, let item = items.popFirst() else {
                 writerExited = true
                 condition.broadcast()
                 condition.unlock()
                 return
-            }
-            let item = items[itemsHead]
-            itemsHead += 1
-            if itemsHead == items.count {
-                items.removeAll(keepingCapacity: true)
-                itemsHead = 0
             }
             condition.unlock()
             do {

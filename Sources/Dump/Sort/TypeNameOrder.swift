@@ -67,28 +67,6 @@ public enum TypeNameOrder {
         }
     }
 
-    /// DOTypeNameCompare: negative, zero or positive.
-    public static func compare(_ a: DumpObject, _ b: DumpObject, pgDumpMajor: Int) -> Int {
-        let pa = SortPriority.level(of: a.kind, pgDumpMajor: pgDumpMajor)
-        let pb = SortPriority.level(of: b.kind, pgDumpMajor: pgDumpMajor)
-        if pa != pb { return pa < pb ? -1 : 1 }
-        switch (a.namespace, b.namespace) {
-        case let (na?, nb?):
-            let c = byteCompare(na, nb)
-            if c != 0 { return c }
-        case (.some, nil): return -1
-        case (nil, .some): return 1
-        case (nil, nil): break
-        }
-        var c = byteCompare(a.name, b.name)
-        if c != 0 { return c }
-        if a.kind != b.kind { return a.kind.rawValue < b.kind.rawValue ? -1 : 1 }
-        c = compareTiebreaks(a.sortTiebreak, b.sortTiebreak)
-        if c != 0 { return c }
-        if a.catalogId.oid != b.catalogId.oid { return a.catalogId.oid < b.catalogId.oid ? -1 : 1 }
-        return 0
-    }
-
     /// strcmp of two strings' UTF-8 bytes (Swift's String ordering is by Unicode scalars
     /// after normalisation, which is not what pg_dump does).
     public static func byteCompare(_ a: String, _ b: String) -> Int {
